@@ -27,7 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Keys are non-empty {@link ByteSequence}s ordered as unsigned bytes; values may be empty.
  */
 public interface KV {
-  /** Puts {@code value} at {@code key}, creating a revision. */
+  /**
+   * Puts {@code value} at {@code key}, creating a revision. The request is checked as {@link
+   * io.etch.op.Op.PutOp} checks it (non-empty key; an empty value when the option ignores the
+   * value), then against the node's limits ({@code RequestTooLargeException}, {@code
+   * QuotaExceededException}).
+   */
   CompletableFuture<PutResponse> put(ByteSequence key, ByteSequence value, PutOption option);
 
   default CompletableFuture<PutResponse> put(ByteSequence key, ByteSequence value) {
