@@ -47,16 +47,20 @@ public final class EdnKvParser {
             throw new HistoryFormatException(
                 file,
                 lineNumber,
-                "process " + process + " invokes while its operation of line "
-                    + pending.get(process).lineNumber + " is still pending");
+                "process "
+                    + process
+                    + " invokes while its operation of line "
+                    + pending.get(process).lineNumber
+                    + " is still pending");
           }
           KvModel.Op input =
               switch (f) {
                 case "get" -> KvModel.Op.get(key);
                 case "put" -> KvModel.Op.put(key, string(file, lineNumber, value));
                 case "append" -> KvModel.Op.append(key, string(file, lineNumber, value));
-                default -> throw new HistoryFormatException(
-                    file, lineNumber, "unknown :f :" + f + " (expected :get, :put or :append)");
+                default ->
+                    throw new HistoryFormatException(
+                        file, lineNumber, "unknown :f :" + f + " (expected :get, :put or :append)");
               };
           pending.put(process, new Pending(input, i, lineNumber));
         }
@@ -64,15 +68,27 @@ public final class EdnKvParser {
           Pending p = pending.remove(process);
           if (p == null) {
             throw new HistoryFormatException(
-                file, lineNumber, "process " + process + " completes an operation it never invoked");
+                file,
+                lineNumber,
+                "process " + process + " completes an operation it never invoked");
           }
           String invoked = p.input.kind().name().toLowerCase(java.util.Locale.ROOT);
           if (!invoked.equals(f) || !p.input.key().equals(key)) {
             throw new HistoryFormatException(
                 file,
                 lineNumber,
-                "process " + process + " completes :" + f + " of key " + key + " but invoked :"
-                    + invoked + " of key " + p.input.key() + " on line " + p.lineNumber);
+                "process "
+                    + process
+                    + " completes :"
+                    + f
+                    + " of key "
+                    + key
+                    + " but invoked :"
+                    + invoked
+                    + " of key "
+                    + p.input.key()
+                    + " on line "
+                    + p.lineNumber);
           }
           switch (type) {
             case "ok" -> {
@@ -86,12 +102,16 @@ public final class EdnKvParser {
             }
           }
         }
-        default -> throw new HistoryFormatException(
-            file, lineNumber, "unknown :type :" + type + " (expected :invoke, :ok, :fail or :info)");
+        default ->
+            throw new HistoryFormatException(
+                file,
+                lineNumber,
+                "unknown :type :" + type + " (expected :invoke, :ok, :fail or :info)");
       }
     }
     for (Map.Entry<Integer, Pending> open : pending.entrySet()) {
-      history.add(Operation.unknown(open.getKey(), open.getValue().input, open.getValue().callTime));
+      history.add(
+          Operation.unknown(open.getKey(), open.getValue().input, open.getValue().callTime));
     }
     return history;
   }
@@ -127,8 +147,7 @@ public final class EdnKvParser {
     return v.text();
   }
 
-  private static String string(Path file, int lineNumber, Edn value)
-      throws HistoryFormatException {
+  private static String string(Path file, int lineNumber, Edn value) throws HistoryFormatException {
     if (value.type() != EdnType.STRING) {
       throw new HistoryFormatException(
           file, lineNumber, ":value must be a string here, got " + value.text());

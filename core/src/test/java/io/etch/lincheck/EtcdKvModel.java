@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The model the Etch fault suite checks its client histories against: an etcd-like key space
- * where each key is a register (get, put, delete, compare-and-set on the value), plus multi-key
+ * The model the Etch fault suite checks its client histories against: an etcd-like key space where
+ * each key is a register (get, put, delete, compare-and-set on the value), plus multi-key
  * transactions (compares on values, then a branch of gets, puts and deletes), with optional
  * revision checks.
  *
@@ -21,14 +21,15 @@ import java.util.Set;
  *
  * <p><b>Revisions.</b> When the recorder knows them, a write's output carries the revision it
  * created and a get's output carries the key's mod revision; {@code 0} means "not recorded" and
- * disables the check. The model checks, per key, that a get sees the mod revision of the last
- * write linearized before it, and that a write's revision is greater than the key's mod revision
- * so far. Revisions are global in etcd, but a per-key model only sees its own component's keys: the
+ * disables the check. The model checks, per key, that a get sees the mod revision of the last write
+ * linearized before it, and that a write's revision is greater than the key's mod revision so far.
+ * Revisions are global in etcd, but a per-key model only sees its own component's keys: the
  * cluster-wide "revisions strictly increase with commits" property is a separate check over the
  * whole history. A key written by an operation of unknown outcome (or with no recorded revision)
  * has an unknown mod revision, which the first get that reports one pins down.
  */
-public final class EtcdKvModel implements Model<EtcdKvModel.State, EtcdKvModel.Op, EtcdKvModel.Result> {
+public final class EtcdKvModel
+    implements Model<EtcdKvModel.State, EtcdKvModel.Op, EtcdKvModel.Result> {
 
   /** A mod revision that is not known (written by an operation of unknown outcome). */
   public static final long UNKNOWN_REVISION = -1;
@@ -138,7 +139,9 @@ public final class EtcdKvModel implements Model<EtcdKvModel.State, EtcdKvModel.O
     }
   }
 
-  /** What a get saw: the value ({@code null}: absent) and mod revision ({@code 0}: not recorded). */
+  /**
+   * What a get saw: the value ({@code null}: absent) and mod revision ({@code 0}: not recorded).
+   */
   public record Read(String value, long modRevision) {}
 
   /**
@@ -201,7 +204,10 @@ public final class EtcdKvModel implements Model<EtcdKvModel.State, EtcdKvModel.O
             }
             yield !matches
                 || applyBranch(
-                    keys, List.of(Op.put(input.key(), input.value())), List.of(), revisionOf(output));
+                    keys,
+                    List.of(Op.put(input.key(), input.value())),
+                    List.of(),
+                    revisionOf(output));
           }
           case TXN -> {
             boolean matches = input.compares().stream().allMatch(c -> holds(keys, c));
@@ -261,7 +267,9 @@ public final class EtcdKvModel implements Model<EtcdKvModel.State, EtcdKvModel.O
           }
         }
         case PUT -> {
-          if (revision != UNKNOWN_REVISION && current != null && revision <= current.modRevision()) {
+          if (revision != UNKNOWN_REVISION
+              && current != null
+              && revision <= current.modRevision()) {
             return false;
           }
           keys.put(op.key(), new KeyState(op.value(), revision));
@@ -290,9 +298,16 @@ public final class EtcdKvModel implements Model<EtcdKvModel.State, EtcdKvModel.O
           case GET -> "get(" + input.key() + ")";
           case PUT -> "put(" + input.key() + ", " + input.value() + ")";
           case DELETE -> "delete(" + input.key() + ")";
-          case CAS -> "cas(" + input.key() + ", " + input.expectedValue() + " -> " + input.value() + ")";
-          case TXN -> "txn(if " + input.compares() + " then " + input.onSuccess() + " else "
-              + input.onFailure() + ")";
+          case CAS ->
+              "cas(" + input.key() + ", " + input.expectedValue() + " -> " + input.value() + ")";
+          case TXN ->
+              "txn(if "
+                  + input.compares()
+                  + " then "
+                  + input.onSuccess()
+                  + " else "
+                  + input.onFailure()
+                  + ")";
         };
     return in + " -> " + (output == null ? "unknown" : output.toString());
   }

@@ -2,15 +2,15 @@ package io.etch.lincheck;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a Jepsen etcd register log ({@code INFO jepsen.util - PROC<TAB>TYPE<TAB>F<TAB>VALUE}) into a
- * {@link RegisterModel} history.
+ * Reads a Jepsen etcd register log ({@code INFO jepsen.util - PROC<TAB>TYPE<TAB>F<TAB>VALUE}) into
+ * a {@link RegisterModel} history.
  *
  * <p>Times are line positions. {@code :ok} completes the process's pending operation; {@code :fail}
  * means it did not apply, so a failed CAS is kept as a failed CAS and a failed write or read is
@@ -51,8 +51,11 @@ public final class JepsenLogParser {
             throw new HistoryFormatException(
                 file,
                 lineNumber,
-                "process " + process + " invokes while its operation of line "
-                    + pending.get(process).lineNumber + " is still pending");
+                "process "
+                    + process
+                    + " invokes while its operation of line "
+                    + pending.get(process).lineNumber
+                    + " is still pending");
           }
           pending.put(process, new Pending(parseInput(file, lineNumber, f, value), i, lineNumber));
         }
@@ -60,36 +63,49 @@ public final class JepsenLogParser {
           Pending p = pending.remove(process);
           if (p == null) {
             throw new HistoryFormatException(
-                file, lineNumber, "process " + process + " completes an operation it never invoked");
+                file,
+                lineNumber,
+                "process " + process + " completes an operation it never invoked");
           }
           RegisterModel.Op input = p.input;
           if (!input.kind().name().toLowerCase(java.util.Locale.ROOT).equals(f)) {
             throw new HistoryFormatException(
                 file,
                 lineNumber,
-                "process " + process + " completes :" + f + " but invoked a "
-                    + input.kind() + " on line " + p.lineNumber);
+                "process "
+                    + process
+                    + " completes :"
+                    + f
+                    + " but invoked a "
+                    + input.kind()
+                    + " on line "
+                    + p.lineNumber);
           }
           switch (type) {
-            case "ok" -> history.add(
-                Operation.completed(process, input, okOutput(file, lineNumber, input, value),
-                    p.callTime, i));
+            case "ok" ->
+                history.add(
+                    Operation.completed(
+                        process, input, okOutput(file, lineNumber, input, value), p.callTime, i));
             case "fail" -> {
               if (input.kind() == RegisterModel.Kind.CAS) {
                 history.add(
-                    Operation.completed(process, input, RegisterModel.Result.failed(), p.callTime,
-                        i));
+                    Operation.completed(
+                        process, input, RegisterModel.Result.failed(), p.callTime, i));
               }
             }
             default -> history.add(Operation.unknown(process, input, p.callTime));
           }
         }
-        default -> throw new HistoryFormatException(
-            file, lineNumber, "unknown type :" + type + " (expected :invoke, :ok, :fail or :info)");
+        default ->
+            throw new HistoryFormatException(
+                file,
+                lineNumber,
+                "unknown type :" + type + " (expected :invoke, :ok, :fail or :info)");
       }
     }
     for (Map.Entry<Integer, Pending> open : pending.entrySet()) {
-      history.add(Operation.unknown(open.getKey(), open.getValue().input, open.getValue().callTime));
+      history.add(
+          Operation.unknown(open.getKey(), open.getValue().input, open.getValue().callTime));
     }
     return history;
   }

@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
 /**
  * Splits a history into independent parts by the keys its operations touch.
  *
- * <p>Keys are independent registers as long as no operation touches two of them. An operation
- * that does (a multi-key transaction) ties its keys together: every key it touches must be checked
- * in the same part. The parts are therefore the connected components of the graph whose nodes are
- * keys and where each operation links all the keys it touches — computed with a union-find over
- * the keys. A history with only single-key operations splits into one part per key.
+ * <p>Keys are independent registers as long as no operation touches two of them. An operation that
+ * does (a multi-key transaction) ties its keys together: every key it touches must be checked in
+ * the same part. The parts are therefore the connected components of the graph whose nodes are keys
+ * and where each operation links all the keys it touches — computed with a union-find over the
+ * keys. A history with only single-key operations splits into one part per key.
  *
  * <p>Parts come out in the order their first operation appears in the history; within a part the
  * operations keep their order. Operations touching no key at all form one extra part.
@@ -83,6 +83,9 @@ public final class KeyPartitioner {
     if (keys.size() == 1) {
       return "key " + keys.get(0);
     }
-    return keys.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ", "keys {", "}"));
+    return keys.stream()
+        .map(String::valueOf)
+        .sorted()
+        .collect(Collectors.joining(", ", "keys {", "}"));
   }
 }

@@ -73,9 +73,7 @@ public final class KvModel implements Model<KvModel.State, KvModel.Op, String> {
   public List<State> step(State state, Op input, String output) {
     switch (input.kind()) {
       case GET:
-        return output == null || output.equals(state.get(input.key()))
-            ? List.of(state)
-            : List.of();
+        return output == null || output.equals(state.get(input.key())) ? List.of(state) : List.of();
       case PUT:
         return List.of(state.with(input.key(), input.value()));
       case APPEND:

@@ -17,16 +17,16 @@ import java.util.function.LongSupplier;
  * is; the first part found illegal ends the check.
  *
  * <p><b>Unknown outcomes.</b> An operation that timed out may or may not have taken effect. Its
- * return is placed after everything else, so the search may linearize it anywhere after its call
- * — including after every other operation, which is indistinguishable from "never applied" — and
- * the model accepts any output for it.
+ * return is placed after everything else, so the search may linearize it anywhere after its call —
+ * including after every other operation, which is indistinguishable from "never applied" — and the
+ * model accepts any output for it.
  *
  * <p><b>Budget.</b> The search is exponential in the worst case. With a time budget the check
  * returns {@link Verdict#UNKNOWN} when it runs out (a violation already found still wins). The
  * clock is injectable so that a test can exhaust the budget deterministically.
  *
- * <p>Instances are immutable and may be shared; each {@link #check} is independent and runs on
- * the calling thread.
+ * <p>Instances are immutable and may be shared; each {@link #check} is independent and runs on the
+ * calling thread.
  */
 public final class LinearizabilityChecker {
 
@@ -102,7 +102,9 @@ public final class LinearizabilityChecker {
         nanoClock.getAsLong() - startNs);
   }
 
-  /** Configures a {@link LinearizabilityChecker}; by default unbounded on {@link System#nanoTime}. */
+  /**
+   * Configures a {@link LinearizabilityChecker}; by default unbounded on {@link System#nanoTime}.
+   */
   public static final class Builder {
     private LongSupplier nanoClock = System::nanoTime;
     private Duration timeBudget;

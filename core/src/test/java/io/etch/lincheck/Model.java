@@ -13,9 +13,9 @@ import java.util.List;
  * immutable values.
  *
  * <p>An operation whose outcome is unknown (a timeout: it may or may not have taken effect) reaches
- * {@link #step} with a {@code null} output; the model then accepts any output, and the state
- * change the operation would make if it did apply. Because the checker keeps such an operation open
- * until the end of the history, "did not apply" is covered by linearizing it last.
+ * {@link #step} with a {@code null} output; the model then accepts any output, and the state change
+ * the operation would make if it did apply. Because the checker keeps such an operation open until
+ * the end of the history, "did not apply" is covered by linearizing it last.
  *
  * @param <S> the state: an immutable value with equals/hashCode
  * @param <I> an operation's input

@@ -36,8 +36,8 @@ public record Operation<I, O>(int process, I input, O output, long callTime, lon
   /** A completed operation: it took effect exactly once between its call and its return. */
   public static <I, O> Operation<I, O> completed(
       int process, I input, O output, long callTime, long returnTime) {
-    return new Operation<>(process, input, Objects.requireNonNull(output, "output"), callTime,
-        returnTime);
+    return new Operation<>(
+        process, input, Objects.requireNonNull(output, "output"), callTime, returnTime);
   }
 
   /** An operation whose outcome is unknown: it took effect at most once, at any time after call. */

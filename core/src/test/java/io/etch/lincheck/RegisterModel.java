@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One register holding a number or nothing, with read, write and compare-and-set — the model of
- * the Jepsen etcd histories. It starts with no value.
+ * One register holding a number or nothing, with read, write and compare-and-set — the model of the
+ * Jepsen etcd histories. It starts with no value.
  */
 public final class RegisterModel
     implements Model<RegisterModel.Value, RegisterModel.Op, RegisterModel.Result> {

@@ -19,14 +19,14 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Search.</b> Walk the list from the head. At a call entry, ask the model which states may
  * follow when this operation takes effect now. If one of them, together with the set of operations
- * linearized so far plus this one, is a configuration never seen before, take it: push a frame
- * (the operation, the state before it, the alternatives, which one was taken), <i>lift</i> the
+ * linearized so far plus this one, is a configuration never seen before, take it: push a frame (the
+ * operation, the state before it, the alternatives, which one was taken), <i>lift</i> the
  * operation's call and return out of the list, and restart from the head. Otherwise move on to the
  * next entry: another pending operation might go first. Reaching a return entry means the operation
  * it closes has not been linearized and nothing in front of it can be: backtrack — pop the top
  * frame, <i>unlift</i> its entries back in place, restore the state, and try that operation's next
- * alternative or else the entries after it. The history is linearizable when the list is empty,
- * and not when a return is reached with nothing to pop.
+ * alternative or else the entries after it. The history is linearizable when the list is empty, and
+ * not when a return is reached with nothing to pop.
  *
  * <p><b>Memoization.</b> Two paths reaching the same (linearized set, state) have the same future,
  * so each configuration is explored once; this is what makes the search practical. The set is a
@@ -62,8 +62,10 @@ final class WglSearch<S, I, O> {
 
   private final int[] next;
   private final int[] prev;
+
   /** For a call node, its return node; {@link #NIL} for a return node. */
   private final int[] matchingReturn;
+
   /** The operation index of each node. */
   private final int[] operationOf;
 
