@@ -23,7 +23,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Budget.</b> The search is exponential in the worst case. With a time budget the check
  * returns {@link Verdict#UNKNOWN} when it runs out (a violation already found still wins). The
- * clock is injectable so that a test can exhaust the budget deterministically.
+ * clock is injectable so that a test can exhaust the budget deterministically. The memo is bounded
+ * too ({@link Builder#maxConfigurations}): a partition whose search would need more memoized
+ * configurations than that is also left {@link Verdict#UNKNOWN} instead of exhausting the heap.
  *
  * <p>Instances are immutable and may be shared; each {@link #check} is independent and runs on the
  * calling thread.
@@ -33,9 +35,11 @@ public final class LinearizabilityChecker {
   private final LongSupplier nanoClock;
   private final long timeBudgetNs;
   private final boolean bounded;
+  private final long maxConfigurations;
 
   private LinearizabilityChecker(Builder builder) {
     this.nanoClock = builder.nanoClock;
+    this.maxConfigurations = builder.maxConfigurations;
     this.bounded = builder.timeBudget != null;
     this.timeBudgetNs = bounded ? builder.timeBudget.toNanos() : Long.MAX_VALUE;
   }
@@ -72,7 +76,8 @@ public final class LinearizabilityChecker {
     Optional<String> timedOut = Optional.empty();
     for (Partition<I, O> partition : partitions) {
       WglSearch<S, I, O> search =
-          new WglSearch<>(model, partition.operations(), nanoClock, deadlineNs, bounded);
+          new WglSearch<>(
+              model, partition.operations(), nanoClock, deadlineNs, bounded, maxConfigurations);
       switch (search.run()) {
         case LINEARIZABLE:
           break;
@@ -85,6 +90,7 @@ public final class LinearizabilityChecker {
               relevant.size(),
               nanoClock.getAsLong() - startNs);
         case TIMED_OUT:
+        case TOO_MANY_CONFIGURATIONS:
           if (timedOut.isEmpty()) {
             timedOut = Optional.of(partition.label());
           }
@@ -103,11 +109,17 @@ public final class LinearizabilityChecker {
   }
 
   /**
-   * Configures a {@link LinearizabilityChecker}; by default unbounded on {@link System#nanoTime}.
+   * Configures a {@link LinearizabilityChecker}; by default no time budget, on {@link
+   * System#nanoTime}, with at most {@link #DEFAULT_MAX_CONFIGURATIONS} memoized configurations per
+   * partition.
    */
   public static final class Builder {
+    /** About 100 bytes each: roughly 500 MB of memo at most. */
+    public static final long DEFAULT_MAX_CONFIGURATIONS = 5_000_000;
+
     private LongSupplier nanoClock = System::nanoTime;
     private Duration timeBudget;
+    private long maxConfigurations = DEFAULT_MAX_CONFIGURATIONS;
 
     private Builder() {}
 
@@ -118,6 +130,19 @@ public final class LinearizabilityChecker {
         throw new IllegalArgumentException("timeBudget must be positive, got " + timeBudget);
       }
       this.timeBudget = timeBudget;
+      return this;
+    }
+
+    /**
+     * Gives up on a partition with {@link Verdict#UNKNOWN} once its search has memoized this many
+     * (linearized set, state) configurations; bounds the checker's memory.
+     */
+    public Builder maxConfigurations(long maxConfigurations) {
+      if (maxConfigurations <= 0) {
+        throw new IllegalArgumentException(
+            "maxConfigurations must be positive, got " + maxConfigurations);
+      }
+      this.maxConfigurations = maxConfigurations;
       return this;
     }
 

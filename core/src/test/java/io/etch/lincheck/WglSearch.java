@@ -35,6 +35,9 @@ import java.util.function.LongSupplier;
  * <p><b>Longest prefix.</b> The deepest stack seen is remembered for reports: on a violation it is
  * the longest sequence of operations that could be linearized.
  *
+ * <p><b>Limits.</b> The search stops (undecided) when the deadline passes or when the memo holds
+ * {@code maxConfigurations} entries, which bounds its memory.
+ *
  * <p>Single-threaded and not reusable: one instance checks one partition once.
  */
 final class WglSearch<S, I, O> {
@@ -43,7 +46,8 @@ final class WglSearch<S, I, O> {
   enum Outcome {
     LINEARIZABLE,
     NOT_LINEARIZABLE,
-    TIMED_OUT
+    TIMED_OUT,
+    TOO_MANY_CONFIGURATIONS
   }
 
   /** The clock is read once per this many search steps (a power of two minus one, as a mask). */
@@ -56,6 +60,7 @@ final class WglSearch<S, I, O> {
   private final LongSupplier nanoClock;
   private final long deadlineNs;
   private final boolean bounded;
+  private final long maxConfigurations;
 
   /** Entry nodes are 0..2n-1; node 2n is the head sentinel. */
   private final int head;
@@ -82,12 +87,14 @@ final class WglSearch<S, I, O> {
       List<Operation<I, O>> operations,
       LongSupplier nanoClock,
       long deadlineNs,
-      boolean bounded) {
+      boolean bounded,
+      long maxConfigurations) {
     this.model = model;
     this.operations = operations;
     this.nanoClock = nanoClock;
     this.deadlineNs = deadlineNs;
     this.bounded = bounded;
+    this.maxConfigurations = maxConfigurations;
     int n = operations.size();
     this.head = 2 * n;
     this.next = new int[2 * n + 1];
@@ -139,6 +146,9 @@ final class WglSearch<S, I, O> {
     while (next[head] != NIL) {
       if (bounded && (++steps & CLOCK_CHECK_MASK) == 0 && nanoClock.getAsLong() - deadlineNs >= 0) {
         return Outcome.TIMED_OUT;
+      }
+      if (seen.size() >= maxConfigurations) {
+        return Outcome.TOO_MANY_CONFIGURATIONS;
       }
       if (matchingReturn[entry] != NIL) {
         Operation<I, O> op = operations.get(operationOf[entry]);
