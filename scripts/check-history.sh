@@ -20,4 +20,8 @@ if [ ! -f "$main_class" ] || [ -n "$(find "$sources" -name '*.java' -newer "$mai
 fi
 
 # FILE arguments stay relative to the caller's working directory: no cd before java.
-exec java -cp "$classes" io.etch.lincheck.CheckHistoryMain "$@"
+java="java"
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  java="$JAVA_HOME/bin/java"
+fi
+exec "$java" -cp "$classes" io.etch.lincheck.CheckHistoryMain "$@"

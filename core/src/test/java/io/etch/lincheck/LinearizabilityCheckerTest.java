@@ -259,7 +259,10 @@ class LinearizabilityCheckerTest {
    * which exercises the search over alternative next states.
    */
   private static final class BagModel implements Model<List<Integer>, Integer, Integer> {
-    /** Input: x >= 0 adds x; -1 takes. Output of a take: the element (-1 if empty); add: 0. */
+    /**
+     * Input: x >= 0 adds x; -1 takes (output: the element, -1 if empty); -2 asks for the largest
+     * element (output: it, -1 if empty); an add outputs 0.
+     */
     @Override
     public List<Integer> initialState() {
       return List.of();
@@ -267,6 +270,10 @@ class LinearizabilityCheckerTest {
 
     @Override
     public List<List<Integer>> step(List<Integer> bag, Integer input, Integer output) {
+      if (input == -2) {
+        int max = bag.isEmpty() ? -1 : bag.get(bag.size() - 1);
+        return output == null || output == max ? List.of(bag) : List.of();
+      }
       if (input >= 0) {
         List<Integer> more = new ArrayList<>(bag);
         more.add(input);
@@ -290,7 +297,9 @@ class LinearizabilityCheckerTest {
 
     @Override
     public String describeOperation(Integer input, Integer output) {
-      return input >= 0 ? "add(" + input + ")" : "take() -> " + output;
+      return input >= 0
+          ? "add(" + input + ")"
+          : (input == -1 ? "take() -> " : "max() -> ") + output;
     }
   }
 
@@ -313,5 +322,12 @@ class LinearizabilityCheckerTest {
     List<Operation<Integer, Integer>> h3 = new ArrayList<>(h);
     h3.add(Operation.completed(3, -1, 1, 9, 10));
     assertEquals(Verdict.NOT_LINEARIZABLE, checker.check(bag, h3).verdict());
+    // max() -> 1 after the unknown take: it must have removed 2, its second alternative.
+    List<Operation<Integer, Integer>> h4 = new ArrayList<>(h.subList(0, 3));
+    h4.add(Operation.completed(2, -2, 1, 5, 6));
+    assertEquals(Verdict.LINEARIZABLE, checker.check(bag, h4).verdict());
+    // ...and then 2 cannot be taken any more.
+    h4.add(Operation.completed(2, -1, 2, 7, 8));
+    assertEquals(Verdict.NOT_LINEARIZABLE, checker.check(bag, h4).verdict());
   }
 }
