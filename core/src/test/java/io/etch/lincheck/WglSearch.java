@@ -177,19 +177,20 @@ final class WglSearch<S, I, O> {
    */
   private boolean tryAlternatives(int callNode, List<S> alternatives, int from) {
     int op = operationOf[callNode];
+    linearized.set(op);
     for (int i = from; i < alternatives.size(); i++) {
       S after = alternatives.get(i);
-      BitSet withOp = (BitSet) linearized.clone();
-      withOp.set(op);
-      if (seen.add(new Configuration<>(withOp, after))) {
+      // Probe with the live bitset; copy it only for a configuration that is new (most are not).
+      if (!seen.contains(new Configuration<>(linearized, after))) {
+        seen.add(new Configuration<>((BitSet) linearized.clone(), after));
         frames.add(new Frame<>(callNode, state, alternatives, i));
         state = after;
-        linearized.set(op);
         lift(callNode);
         rememberIfLongest();
         return true;
       }
     }
+    linearized.clear(op);
     return false;
   }
 
