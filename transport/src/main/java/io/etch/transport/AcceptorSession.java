@@ -89,6 +89,10 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
   public void onMessage(ChannelHandlerContext ctx, Message message, int frameBytes) {
     requireLane(Lane.CONTROL, Lane.DATA);
     checkAddressing(message);
+    if (peer.removed()) {
+      ctx.close();
+      return;
+    }
     peer.counters.bytesIn.add(frameBytes);
     if (transport.settings().inbound().offer(message)) {
       peer.counters.messagesReceived.increment();

@@ -36,7 +36,7 @@ public final class PeerTransportBuilder {
   private Duration reconnectBackoffMax = Duration.ofSeconds(2);
   private Duration connectTimeout = Duration.ofSeconds(5);
   private Path snapshotDirectory;
-  private int snapshotChunkBytes = 256 << 10;
+  private int snapshotChunkBytes;
   private long maxSnapshotBytes = 64L << 30;
   private RandomGenerator random;
 
@@ -142,7 +142,7 @@ public final class PeerTransportBuilder {
     return this;
   }
 
-  /** Bytes of file per snapshot chunk frame (default 256 KiB). */
+  /** Bytes of file per snapshot chunk frame (default 256 KiB, or less to fit maxFrameBytes). */
   public PeerTransportBuilder snapshotChunkBytes(int bytes) {
     this.snapshotChunkBytes = bytes;
     return this;
@@ -198,12 +198,14 @@ public final class PeerTransportBuilder {
             + reconnectBackoffMin
             + " max="
             + reconnectBackoffMax);
+    int chunkBytes =
+        snapshotChunkBytes != 0 ? snapshotChunkBytes : Math.min(256 << 10, maxFrameBytes - 16);
     require(
-        snapshotChunkBytes >= 1024 && snapshotChunkBytes <= maxFrameBytes - 16,
+        chunkBytes >= 1024 && chunkBytes <= maxFrameBytes - 16,
         "snapshotChunkBytes must be in [1024, maxFrameBytes - 16 = "
             + (maxFrameBytes - 16)
             + "], got "
-            + snapshotChunkBytes);
+            + chunkBytes);
     require(maxSnapshotBytes > 0, "maxSnapshotBytes must be > 0, got " + maxSnapshotBytes);
     require(
         sharedGroup == null || (ioThreads == 0 && ioMode == IoMode.AUTO),
@@ -241,7 +243,7 @@ public final class PeerTransportBuilder {
             reconnectBackoffMax.toNanos(),
             (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()),
             snapshotDirectory,
-            snapshotChunkBytes,
+            chunkBytes,
             maxSnapshotBytes,
             random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId)));
   }
