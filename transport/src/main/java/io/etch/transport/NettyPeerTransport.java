@@ -128,9 +128,7 @@ final class NettyPeerTransport implements PeerTransport {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                      channels.add(ch);
-                      AcceptorSession session = new AcceptorSession(NettyPeerTransport.this);
-                      initPipeline(ch, session, session, false);
+                      initAcceptedChannel(ch);
                     }
                   });
       try {
@@ -259,6 +257,13 @@ final class NettyPeerTransport implements PeerTransport {
                     sender.complete(
                         new SnapshotTransferException(
                             p.memberId(), "connection to " + p.endpoint() + " closed")));
+  }
+
+  /** Sets up the pipeline of a connection a peer opened to us. */
+  void initAcceptedChannel(Channel ch) {
+    channels.add(ch);
+    AcceptorSession session = new AcceptorSession(this);
+    initPipeline(ch, session, session, false);
   }
 
   /** Opens an outbound connection whose frames go to {@code handler}; returns its channel. */
