@@ -83,7 +83,7 @@ class TransportClusterTest {
           for (MessageType t : TestMessages.networkTypes()) {
             Message m = TestMessages.full(t, from.id, to.id, random);
             sent.add(m);
-            assertTrue(from.transport.send(m) || true);
+            from.transport.send(m);
           }
         }
       }
