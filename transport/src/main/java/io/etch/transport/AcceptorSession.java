@@ -13,6 +13,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +31,29 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
   private Peer peer;
   private Lane lane;
   private SnapshotReceiver snapshot;
+  private ScheduledFuture<?> handshakeTimeout;
 
   AcceptorSession(NettyPeerTransport transport) {
     this.transport = transport;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // An accepted channel is connected already: the handshake clock starts now.
+    handshakeTimeout = transport.armHandshakeTimeout(ctx);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      LOG.warn(
+          "member {}: snapshot stream from member {} stalled; dropping it",
+          transport.settings().localMemberId(),
+          peer.memberId());
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override
@@ -75,8 +97,12 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
       ctx.channel().close();
       return;
     }
+    handshakeTimeout.cancel(false);
     peer = candidate;
     lane = hello.lane();
+    if (lane == Lane.SNAPSHOT) {
+      transport.armSnapshotIdleTimeout(ctx);
+    }
     peer.inboundChannels.add(ctx.channel());
     if (peer.removed()) {
       ctx.close();
@@ -146,6 +172,9 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (handshakeTimeout != null) {
+      handshakeTimeout.cancel(false);
+    }
     if (snapshot != null) {
       snapshot.abort();
     }

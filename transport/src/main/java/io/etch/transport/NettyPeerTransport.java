@@ -13,6 +13,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -21,6 +22,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
@@ -301,6 +304,39 @@ final class NettyPeerTransport implements PeerTransport {
             "guard",
             new ConnectionGuard(
                 "member " + settings.localMemberId(), e -> connectionErrors.increment()));
+  }
+
+  /**
+   * Closes the connection of {@code ctx} unless the returned future is cancelled within the
+   * handshake timeout (a silent or slow peer must not hold a connection forever).
+   */
+  ScheduledFuture<?> armHandshakeTimeout(ChannelHandlerContext ctx) {
+    return ctx.executor()
+        .schedule(
+            () -> {
+              if (ctx.channel().isOpen()) {
+                connectionErrors.increment();
+                LOG.warn(
+                    "member {}: no handshake within {} ms on {} -> {}; closing",
+                    settings.localMemberId(),
+                    TimeUnit.NANOSECONDS.toMillis(settings.handshakeTimeoutNs()),
+                    ctx.channel().remoteAddress(),
+                    ctx.channel().localAddress());
+                ctx.close();
+              }
+            },
+            settings.handshakeTimeoutNs(),
+            TimeUnit.NANOSECONDS);
+  }
+
+  /** Makes the snapshot stream on {@code ctx} fail when it makes no progress for a while. */
+  void armSnapshotIdleTimeout(ChannelHandlerContext ctx) {
+    ctx.pipeline()
+        .addBefore(
+            ctx.name(),
+            "snapshot-idle",
+            new IdleStateHandler(
+                true, 0, 0, settings.snapshotIdleTimeoutNs(), TimeUnit.NANOSECONDS));
   }
 
   /** Whether the TLS peer certificate of {@code ch} names {@code memberId}; true without TLS. */

@@ -203,8 +203,19 @@ final class OutboundLane {
 
   /** The dialer's side of one connection of this lane: handshake, then writability. */
   private final class DialerSession extends ChannelInboundHandlerAdapter implements FrameHandler {
+    private ScheduledFuture<?> handshakeTimeout;
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (handshakeTimeout != null) {
+        handshakeTimeout.cancel(false);
+      }
+      ctx.fireChannelInactive();
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+      handshakeTimeout = transport.armHandshakeTimeout(ctx);
       ctx.writeAndFlush(
           Frames.hello(
               ctx.alloc(),
@@ -238,6 +249,7 @@ final class OutboundLane {
             "address " + peer.endpoint() + " answered as member " + acceptorId);
       }
       transport.verifyPeerCertificate(ctx.channel(), peer.memberId());
+      handshakeTimeout.cancel(false);
       onAccepted(ctx.channel());
       drain();
     }

@@ -35,6 +35,8 @@ public final class PeerTransportBuilder {
   private Duration reconnectBackoffMin = Duration.ofMillis(50);
   private Duration reconnectBackoffMax = Duration.ofSeconds(2);
   private Duration connectTimeout = Duration.ofSeconds(5);
+  private Duration handshakeTimeout = Duration.ofSeconds(10);
+  private Duration snapshotIdleTimeout = Duration.ofSeconds(30);
   private Path snapshotDirectory;
   private int snapshotChunkBytes;
   private long maxSnapshotBytes = 64L << 30;
@@ -136,6 +138,24 @@ public final class PeerTransportBuilder {
     return this;
   }
 
+  /**
+   * How long a connection may take, once TCP is up, to complete TLS and the HELLO/HELLO_ACK
+   * exchange before it is closed (default 10s); bounds what a silent client can hold.
+   */
+  public PeerTransportBuilder handshakeTimeout(Duration timeout) {
+    this.handshakeTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * A snapshot stream that makes no progress (nothing read or written) this long fails: the
+   * receiver deletes its temp file, the sender's callback fails (default 30s).
+   */
+  public PeerTransportBuilder snapshotIdleTimeout(Duration timeout) {
+    this.snapshotIdleTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
   /** Where received snapshot files are written. Required. */
   public PeerTransportBuilder snapshotDirectory(Path directory) {
     this.snapshotDirectory = Objects.requireNonNull(directory, "directory");
@@ -206,6 +226,17 @@ public final class PeerTransportBuilder {
             + (maxFrameBytes - 16)
             + "], got "
             + chunkBytes);
+    require(
+        isPositive(connectTimeout)
+            && isPositive(handshakeTimeout)
+            && isPositive(snapshotIdleTimeout),
+        "connectTimeout ("
+            + connectTimeout
+            + "), handshakeTimeout ("
+            + handshakeTimeout
+            + ") and snapshotIdleTimeout ("
+            + snapshotIdleTimeout
+            + ") must be > 0");
     require(maxSnapshotBytes > 0, "maxSnapshotBytes must be > 0, got " + maxSnapshotBytes);
     require(
         sharedGroup == null || (ioThreads == 0 && ioMode == IoMode.AUTO),
@@ -242,10 +273,16 @@ public final class PeerTransportBuilder {
             reconnectBackoffMin.toNanos(),
             reconnectBackoffMax.toNanos(),
             (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()),
+            handshakeTimeout.toNanos(),
+            snapshotIdleTimeout.toNanos(),
             snapshotDirectory,
             chunkBytes,
             maxSnapshotBytes,
             random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId)));
+  }
+
+  private static boolean isPositive(Duration d) {
+    return !d.isNegative() && !d.isZero();
   }
 
   private static void require(boolean ok, String message) {

@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
@@ -35,6 +37,7 @@ final class SnapshotSender extends ChannelInboundHandlerAdapter implements Frame
   private boolean streaming;
   private boolean endSent;
   private boolean completed;
+  private ScheduledFuture<?> handshakeTimeout;
 
   SnapshotSender(
       NettyPeerTransport transport,
@@ -53,6 +56,7 @@ final class SnapshotSender extends ChannelInboundHandlerAdapter implements Frame
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    handshakeTimeout = transport.armHandshakeTimeout(ctx);
     ctx.writeAndFlush(
         Frames.hello(
             ctx.alloc(),
@@ -73,6 +77,8 @@ final class SnapshotSender extends ChannelInboundHandlerAdapter implements Frame
           peer.memberId(), status, "snapshot connection answered by member " + acceptorId);
     }
     transport.verifyPeerCertificate(ctx.channel(), peer.memberId());
+    handshakeTimeout.cancel(false);
+    transport.armSnapshotIdleTimeout(ctx);
     streaming = true;
     ctx.write(
         Frames.snapshotBegin(
@@ -145,7 +151,23 @@ final class SnapshotSender extends ChannelInboundHandlerAdapter implements Frame
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      complete(
+          new SnapshotTransferException(
+              peer.memberId(),
+              "no progress after " + position + " of " + fileBytes + " bytes; receiver stalled"));
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (handshakeTimeout != null) {
+      handshakeTimeout.cancel(false);
+    }
     complete(
         new SnapshotTransferException(
             peer.memberId(),

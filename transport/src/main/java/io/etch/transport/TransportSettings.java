@@ -25,6 +25,8 @@ record TransportSettings(
     long reconnectBackoffMinNs,
     long reconnectBackoffMaxNs,
     int connectTimeoutMs,
+    long handshakeTimeoutNs,
+    long snapshotIdleTimeoutNs,
     Path snapshotDirectory,
     int snapshotChunkBytes,
     long maxSnapshotBytes,
