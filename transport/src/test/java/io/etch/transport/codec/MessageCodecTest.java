@@ -12,6 +12,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
+  @org.junit.jupiter.api.AfterEach
+  void noLeaks() {
+    assertEquals(java.util.List.of(), io.etch.transport.testing.LeakRecorder.unexpectedLeaks());
+  }
+
   private final MessageFlyweight flyweight = new MessageFlyweight();
 
   private Message roundTrip(Message m) {
@@ -78,9 +83,10 @@ class MessageCodecTest {
         continue;
       }
       Message local = Message.builder(t).from(1).to(2).build();
+      ByteBuf out = Unpooled.buffer();
       assertThrows(
-          IllegalArgumentException.class,
-          () -> MessageCodec.writeFrame(local, Unpooled.buffer(), 1 << 20));
+          IllegalArgumentException.class, () -> MessageCodec.writeFrame(local, out, 1 << 20));
+      out.release();
       // Forge one: encode a HEARTBEAT and patch the type code.
       ByteBuf b = Unpooled.buffer();
       MessageCodec.writeBody(Message.builder(MessageType.HEARTBEAT).from(1).to(2).build(), b);
@@ -113,10 +119,10 @@ class MessageCodecTest {
   @Test
   void frameOverTheLimitIsRefusedWhenEncoding() {
     Message big = TestMessages.append(1, 2, 4, 2000);
+    ByteBuf out = Unpooled.buffer();
     FrameTooLargeException e =
-        assertThrows(
-            FrameTooLargeException.class,
-            () -> MessageCodec.writeFrame(big, Unpooled.buffer(), 4096));
+        assertThrows(FrameTooLargeException.class, () -> MessageCodec.writeFrame(big, out, 4096));
+    out.release();
     assertEquals(4096, e.maxFrameBytes());
     assertEquals(MessageCodec.frameBytes(big) - 4, e.frameBytes());
   }
