@@ -371,9 +371,9 @@ final class NettyPeerTransport implements PeerTransport {
   long backoffNs(int failures) {
     long min = settings.reconnectBackoffMinNs();
     long max = settings.reconnectBackoffMaxNs();
-    long base = failures >= 30 ? max : Math.min(max, min << failures);
-    if (base <= 0) {
-      base = max;
+    long base = min;
+    for (int i = 0; i < failures && base < max; i++) {
+      base = base > max / 2 ? max : base * 2;
     }
     long half = base / 2;
     synchronized (settings.random()) {

@@ -76,8 +76,10 @@ final class OutboundLane {
 
   /** Queues {@code m} whose frame is {@code frameBytes} long; false (and counted) when full. */
   boolean offer(Message m, long frameBytes) {
-    if (queuedMessages.incrementAndGet() > maxQueuedMessages
-        || queuedBytes.addAndGet(frameBytes) > maxQueuedBytes) {
+    // Reserve both, then check both: an over-limit reservation is undone exactly.
+    int messages = queuedMessages.incrementAndGet();
+    long bytes = queuedBytes.addAndGet(frameBytes);
+    if (messages > maxQueuedMessages || bytes > maxQueuedBytes) {
       queuedMessages.decrementAndGet();
       queuedBytes.addAndGet(-frameBytes);
       peer.counters.messagesDropped.increment();
@@ -150,10 +152,17 @@ final class OutboundLane {
     if (ch != null) {
       ch.close();
     }
-    while (queue.poll() != null) {
-      queuedMessages.decrementAndGet();
+    if (!transport.isClosed()) {
+      // The queue has one consumer, the peer's event loop: empty it there.
+      peer.eventLoop.execute(this::discardQueued);
     }
-    queuedBytes.set(0);
+  }
+
+  private void discardQueued() {
+    for (Message m; (m = queue.poll()) != null; ) {
+      queuedMessages.decrementAndGet();
+      queuedBytes.addAndGet(-MessageCodec.frameBytes(m));
+    }
   }
 
   private void dial() {
