@@ -1,6 +1,7 @@
 package io.etch.transport;
 
 import io.etch.raft.Message;
+import io.etch.raft.MessageType;
 import io.etch.transport.codec.ConnectionGuard;
 import io.etch.transport.codec.FrameDecoder;
 import io.etch.transport.codec.FrameHandler;
@@ -221,7 +222,7 @@ final class NettyPeerTransport implements PeerTransport {
   @Override
   public void sendSnapshot(Message snapMessage, Path file, SnapshotCallback callback) {
     Objects.requireNonNull(callback, "callback");
-    if (snapMessage.type() != io.etch.raft.MessageType.SNAP) {
+    if (snapMessage.type() != MessageType.SNAP) {
       throw new IllegalArgumentException("sendSnapshot needs a SNAP message, got " + snapMessage);
     }
     Peer p = peers.get(snapMessage.to());
