@@ -30,7 +30,10 @@ public interface PeerTransport extends AutoCloseable {
 
   /**
    * Queues a non-local message for its {@code to} member. Never blocks, never throws for operating
-   * conditions: an unknown peer, a full queue or an oversized message drops it and counts it.
+   * conditions: an unknown peer, a full queue or an oversized message drops it and counts it
+   * ({@link PeerStats#messagesDropped()}, {@link TransportStats#messagesToUnknownPeers()}). Before
+   * {@link #start()} there are no peers yet, so every message counts as to an unknown peer.
+   * Messages to a peer that is not connected yet wait in its bounded queue.
    *
    * @return whether the message was queued
    * @throws IllegalArgumentException for a local message type (a programming error)
