@@ -30,8 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,9 +50,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Messages per second one member sends another over loopback: APP messages of 64 entries of 256
  * bytes through {@link PeerTransport} (encode, queue, batch, frame, decode into Message objects),
  * next to a raw Netty one-way stream of the very same frame bytes (no codec, no queue: the
- * ceiling). One op = one message; MB/s = ops/s x frame bytes (printed at setup). Each invocation
- * sends a batch and keeps at most {@link #WINDOW} messages in flight, so both sides run at the
- * receiver's pace.
+ * ceiling). One op = one message; MB/s = ops/s x frame bytes (printed at setup). Both sides keep at
+ * most {@link #WINDOW} messages in flight with a semaphore the receiver releases, so the benchmark
+ * thread parks instead of spinning (the machine may have fewer cores than busy threads) and both
+ * run at the receiver's pace.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -71,15 +72,14 @@ public class TransportThroughputBenchmark {
 
   private PeerTransport sender;
   private PeerTransport receiver;
-  private final AtomicLong transportReceived = new AtomicLong();
-  private long transportSent;
+  private final Semaphore transportWindow = new Semaphore(WINDOW);
 
   private MultiThreadIoEventLoopGroup rawGroup;
   private Channel rawServer;
   private Channel rawClient;
   private ByteBuf rawFrame;
-  private final AtomicLong rawReceivedBytes = new AtomicLong();
-  private long rawSent;
+  private final Semaphore rawWindow = new Semaphore(WINDOW);
+  private long rawReceivedBytes;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -105,7 +105,7 @@ public class TransportThroughputBenchmark {
         new Inbound() {
           @Override
           public boolean offer(Message message) {
-            transportReceived.incrementAndGet();
+            transportWindow.release();
             return true;
           }
 
@@ -151,8 +151,10 @@ public class TransportThroughputBenchmark {
                               @Override
                               public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 ByteBuf b = (ByteBuf) msg;
-                                rawReceivedBytes.addAndGet(b.readableBytes());
+                                long before = rawReceivedBytes / frameBytes;
+                                rawReceivedBytes += b.readableBytes();
                                 b.release();
+                                rawWindow.release((int) (rawReceivedBytes / frameBytes - before));
                               }
                             });
                   }
@@ -186,31 +188,23 @@ public class TransportThroughputBenchmark {
   /** Appends through the Etch transport. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long transport() {
+  public void transport() throws InterruptedException {
+    transportWindow.acquire(BATCH);
     for (int i = 0; i < BATCH; i++) {
       while (!sender.send(append)) {
-        Thread.onSpinWait();
+        Thread.yield();
       }
     }
-    transportSent += BATCH;
-    while (transportSent - transportReceived.get() > WINDOW) {
-      Thread.onSpinWait();
-    }
-    return transportSent;
   }
 
   /** The same frame bytes written by raw Netty, one write per message, one flush per batch. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long rawNettyOneWay() {
+  public void rawNettyOneWay() throws InterruptedException {
+    rawWindow.acquire(BATCH);
     for (int i = 0; i < BATCH; i++) {
       rawClient.write(rawFrame.retainedDuplicate(), rawClient.voidPromise());
     }
     rawClient.flush();
-    rawSent += BATCH;
-    while (rawSent - rawReceivedBytes.get() / frameBytes > WINDOW) {
-      Thread.onSpinWait();
-    }
-    return rawSent;
   }
 }
