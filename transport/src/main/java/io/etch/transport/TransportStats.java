@@ -1,0 +1,11 @@
+package io.etch.transport;
+
+/**
+ * Transport-wide counters.
+ *
+ * @param handshakesRefused inbound handshakes refused (foreign cluster, unknown member, ...)
+ * @param connectionErrors connections closed for malformed, oversized or unexpected frames
+ * @param messagesToUnknownPeers outbound messages dropped because no peer has the target id
+ */
+public record TransportStats(
+    long handshakesRefused, long connectionErrors, long messagesToUnknownPeers) {}

@@ -1,0 +1,74 @@
+package io.etch.transport.codec;
+
+import io.etch.raft.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Builds the small control frames; each returns a new buffer the caller writes (and so releases).
+ */
+public final class Frames {
+  private Frames() {}
+
+  public static ByteBuf hello(
+      ByteBufAllocator alloc, Lane lane, long clusterId, long senderId, long receiverId) {
+    ByteBuf b = header(alloc, FrameType.HELLO, HandshakeDescriptor.HELLO_BYTES);
+    b.writeInt(HandshakeDescriptor.MAGIC);
+    b.writeShort(HandshakeDescriptor.PROTOCOL_VERSION);
+    b.writeByte(lane.code());
+    b.writeLong(clusterId);
+    b.writeLong(senderId);
+    b.writeLong(receiverId);
+    return b;
+  }
+
+  public static ByteBuf helloAck(ByteBufAllocator alloc, HandshakeStatus status, long acceptorId) {
+    ByteBuf b = header(alloc, FrameType.HELLO_ACK, HandshakeDescriptor.HELLO_ACK_BYTES);
+    b.writeByte(status.code());
+    b.writeLong(acceptorId);
+    return b;
+  }
+
+  /**
+   * A SNAPSHOT_BEGIN frame.
+   *
+   * @throws FrameTooLargeException when the message does not fit in {@code maxFrameBytes}
+   */
+  public static ByteBuf snapshotBegin(
+      ByteBufAllocator alloc, long fileBytes, Message snap, int maxFrameBytes) {
+    long body = SnapshotFrameDescriptor.BEGIN_MESSAGE_OFFSET + MessageCodec.bodyBytes(snap);
+    if (body + 1 > maxFrameBytes) {
+      throw new FrameTooLargeException(body + 1, maxFrameBytes);
+    }
+    ByteBuf b = header(alloc, FrameType.SNAPSHOT_BEGIN, (int) body);
+    b.writeLong(fileBytes);
+    MessageCodec.writeBody(snap, b);
+    return b;
+  }
+
+  /** Writes a SNAPSHOT_CHUNK header announcing {@code chunkBytes} of file data that follow. */
+  public static void snapshotChunkHeader(ByteBuf out, int chunkBytes) {
+    out.writeInt(1 + chunkBytes);
+    out.writeByte(FrameType.SNAPSHOT_CHUNK.code());
+  }
+
+  public static ByteBuf snapshotEnd(ByteBufAllocator alloc, long totalBytes, int crc32c) {
+    ByteBuf b = header(alloc, FrameType.SNAPSHOT_END, SnapshotFrameDescriptor.END_BYTES);
+    b.writeLong(totalBytes);
+    b.writeInt(crc32c);
+    return b;
+  }
+
+  public static ByteBuf snapshotAck(ByteBufAllocator alloc, boolean ok) {
+    ByteBuf b = header(alloc, FrameType.SNAPSHOT_ACK, SnapshotFrameDescriptor.ACK_BYTES);
+    b.writeByte(ok ? 1 : 0);
+    return b;
+  }
+
+  private static ByteBuf header(ByteBufAllocator alloc, FrameType type, int bodyBytes) {
+    ByteBuf b = alloc.ioBuffer(FrameDescriptor.HEADER_BYTES + bodyBytes);
+    b.writeInt(1 + bodyBytes);
+    b.writeByte(type.code());
+    return b;
+  }
+}
