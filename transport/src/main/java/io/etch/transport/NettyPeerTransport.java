@@ -69,6 +69,7 @@ final class NettyPeerTransport implements PeerTransport {
   private final LongAdder handshakesRefused = new LongAdder();
   private final LongAdder connectionErrors = new LongAdder();
   private final LongAdder messagesToUnknownPeers = new LongAdder();
+  private final LongAdder localMessagesDropped = new LongAdder();
   private final Object lifecycleLock = new Object();
 
   private volatile Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
@@ -173,6 +174,15 @@ final class NettyPeerTransport implements PeerTransport {
 
   @Override
   public boolean send(Message message) {
+    if (message.type().isLocal()) {
+      // A caller bug, but send must never throw on the raft thread: drop, count and say so.
+      localMessagesDropped.increment();
+      LOG.error(
+          "member {}: dropped {}: local message types never go over the network",
+          settings.localMemberId(),
+          message);
+      return false;
+    }
     Lane lane = laneOf(message);
     Peer p = peers.get(message.to());
     if (p == null) {
@@ -439,7 +449,10 @@ final class NettyPeerTransport implements PeerTransport {
   @Override
   public TransportStats stats() {
     return new TransportStats(
-        handshakesRefused.sum(), connectionErrors.sum(), messagesToUnknownPeers.sum());
+        handshakesRefused.sum(),
+        connectionErrors.sum(),
+        messagesToUnknownPeers.sum(),
+        localMessagesDropped.sum());
   }
 
   @Override

@@ -29,14 +29,14 @@ public interface PeerTransport extends AutoCloseable {
   InetSocketAddress localAddress();
 
   /**
-   * Queues a non-local message for its {@code to} member. Never blocks, never throws for operating
-   * conditions: an unknown peer, a full queue or an oversized message drops it and counts it
-   * ({@link PeerStats#messagesDropped()}, {@link TransportStats#messagesToUnknownPeers()}). Before
-   * {@link #start()} there are no peers yet, so every message counts as to an unknown peer.
-   * Messages to a peer that is not connected yet wait in its bounded queue.
+   * Queues a non-local message for its {@code to} member. Never blocks, never throws: an unknown
+   * peer, a full queue or an oversized message drops it and counts it ({@link
+   * PeerStats#messagesDropped()}, {@link TransportStats#messagesToUnknownPeers()}); a local message
+   * type is a caller bug, dropped, counted ({@link TransportStats#localMessagesDropped()}) and
+   * logged as an error. Before {@link #start()} there are no peers yet, so every message counts as
+   * to an unknown peer. Messages to a peer that is not connected yet wait in its bounded queue.
    *
    * @return whether the message was queued
-   * @throws IllegalArgumentException for a local message type (a programming error)
    */
   boolean send(Message message);
 
