@@ -33,6 +33,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -70,6 +71,8 @@ final class NettyPeerTransport implements PeerTransport {
   private final LongAdder connectionErrors = new LongAdder();
   private final LongAdder messagesToUnknownPeers = new LongAdder();
   private final LongAdder localMessagesDropped = new LongAdder();
+  private final LongAdder inboundConnectionsRefused = new LongAdder();
+  private final AtomicInteger inboundConnectionsOpen = new AtomicInteger();
   private final Object lifecycleLock = new Object();
 
   private volatile Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
@@ -275,6 +278,18 @@ final class NettyPeerTransport implements PeerTransport {
 
   /** Sets up the pipeline of a connection a peer opened to us. */
   void initAcceptedChannel(Channel ch) {
+    if (inboundConnectionsOpen.incrementAndGet() > settings.maxInboundConnections()) {
+      inboundConnectionsOpen.decrementAndGet();
+      inboundConnectionsRefused.increment();
+      LOG.warn(
+          "member {}: refused connection from {}: {} inbound connections already open (limit)",
+          settings.localMemberId(),
+          ch.remoteAddress(),
+          settings.maxInboundConnections());
+      ch.close();
+      return;
+    }
+    ch.closeFuture().addListener(f -> inboundConnectionsOpen.decrementAndGet());
     channels.add(ch);
     AcceptorSession session = new AcceptorSession(this);
     initPipeline(ch, session, session, false);
@@ -452,7 +467,8 @@ final class NettyPeerTransport implements PeerTransport {
         handshakesRefused.sum(),
         connectionErrors.sum(),
         messagesToUnknownPeers.sum(),
-        localMessagesDropped.sum());
+        localMessagesDropped.sum(),
+        inboundConnectionsRefused.sum());
   }
 
   @Override

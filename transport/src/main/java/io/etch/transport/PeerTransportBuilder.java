@@ -40,6 +40,7 @@ public final class PeerTransportBuilder {
   private Path snapshotDirectory;
   private int snapshotChunkBytes;
   private long maxSnapshotBytes = 64L << 30;
+  private int maxInboundConnections = 256;
   private RandomGenerator random;
 
   PeerTransportBuilder() {}
@@ -174,6 +175,16 @@ public final class PeerTransportBuilder {
     return this;
   }
 
+  /**
+   * Most connections peers may hold open to us at once (default 256); further ones are closed on
+   * accept and counted ({@link TransportStats#inboundConnectionsRefused()}). Each peer uses two
+   * (control and data lanes) plus one per snapshot transfer.
+   */
+  public PeerTransportBuilder maxInboundConnections(int connections) {
+    this.maxInboundConnections = connections;
+    return this;
+  }
+
   /** Randomness for reconnect jitter (default seeded from the member id). */
   public PeerTransportBuilder random(RandomGenerator generator) {
     this.random = Objects.requireNonNull(generator, "generator");
@@ -239,6 +250,9 @@ public final class PeerTransportBuilder {
             + ") must be > 0");
     require(maxSnapshotBytes > 0, "maxSnapshotBytes must be > 0, got " + maxSnapshotBytes);
     require(
+        maxInboundConnections >= 2,
+        "maxInboundConnections must be >= 2 (one peer needs two), got " + maxInboundConnections);
+    require(
         sharedGroup == null || (ioThreads == 0 && ioMode == IoMode.AUTO),
         "eventLoopGroup conflicts with ioThreads/ioMode: a shared group brings its own threads and"
             + " I/O type");
@@ -278,6 +292,7 @@ public final class PeerTransportBuilder {
             snapshotDirectory,
             chunkBytes,
             maxSnapshotBytes,
+            maxInboundConnections,
             random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId)));
   }
 

@@ -30,4 +30,5 @@ record TransportSettings(
     Path snapshotDirectory,
     int snapshotChunkBytes,
     long maxSnapshotBytes,
+    int maxInboundConnections,
     RandomGenerator random) {}

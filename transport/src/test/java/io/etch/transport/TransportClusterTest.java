@@ -133,6 +133,37 @@ class TransportClusterTest {
   }
 
   @Test
+  void inboundConnectionsBeyondTheLimitAreRefusedAndCounted() throws Exception {
+    TestNode one = new TestNode(1, 16);
+    nodes.add(one);
+    one.start(one.builder(CLUSTER, 0, dir.resolve("snap-1")).maxInboundConnections(2), List.of());
+    List<java.net.Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        sockets.add(new java.net.Socket("127.0.0.1", one.port()));
+      }
+      await().atMost(WAIT).until(() -> one.transport.stats().inboundConnectionsRefused() == 2);
+      // Closing the accepted ones frees their places: new connections are accepted again.
+      for (java.net.Socket s : sockets) {
+        s.close();
+      }
+      sockets.clear();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", one.port())) {
+                  assertEquals(2, one.transport.stats().inboundConnectionsRefused());
+                }
+              });
+    } finally {
+      for (java.net.Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void restartedPeerRebindsSamePortAndTrafficResumes() throws Exception {
     List<TestNode> n = three();
     TestNode one = n.get(0);
