@@ -192,9 +192,9 @@ public final class Lessor {
       throw new IllegalStateException(
           "the leader's lessor does not install snapshots; demote first");
     }
-    table.clear();
     List<LeaseEntry> entries =
         LeaseSnapshotCodec.read(in, config.minTtlSeconds(), config.maxKeyBytes());
+    table.clear();
     for (LeaseEntry entry : entries) {
       table.restore(entry);
     }

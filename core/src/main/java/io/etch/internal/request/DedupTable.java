@@ -145,10 +145,9 @@ public final class DedupTable {
    * newest ones, exactly as if it had applied the same sequence.
    *
    * @throws DecodingException if the section is malformed (bad magic or version, negative or
-   *     oversized lengths, a duplicate id)
+   *     oversized lengths, a duplicate id); the table is then unchanged
    */
   public void readSnapshot(DataInput in) throws IOException {
-    clear();
     int magic = in.readInt();
     if (magic != SNAPSHOT_MAGIC) {
       throw corrupt("bad magic " + Integer.toHexString(magic));
@@ -161,6 +160,8 @@ public final class DedupTable {
     if (count < 0) {
       throw corrupt("negative entry count " + count);
     }
+    // Read the whole section into a scratch table first: a failure leaves this one unchanged.
+    DedupTable scratch = new DedupTable(maxEntries, maxOutcomeBytes);
     for (int i = 0; i < count; i++) {
       long memberId = in.readLong();
       long requestId = in.readLong();
@@ -171,10 +172,17 @@ public final class DedupTable {
       byte[] outcome = new byte[length];
       in.readFully(outcome);
       RequestHeader header = new RequestHeader(memberId, requestId);
-      if (contains(header)) {
+      if (scratch.contains(header)) {
         throw corrupt("entry " + i + " repeats request " + Long.toHexString(requestId));
       }
-      record(header, outcome);
+      scratch.record(header, outcome);
+    }
+    clear();
+    for (int i = 0; i < scratch.size; i++) {
+      int slot = (scratch.head + i) % maxEntries;
+      RequestHeader header =
+          new RequestHeader(scratch.ringMemberIds[slot], scratch.ringRequestIds[slot]);
+      record(header, scratch.outcomes.get(new Key(header.memberId(), header.requestId())));
     }
   }
 

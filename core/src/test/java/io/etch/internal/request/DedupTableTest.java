@@ -171,6 +171,12 @@ class DedupTableTest {
     assertThrows(DecodingException.class, () -> restore(new DedupTable(4, 1000), badLength));
     byte[] truncated = java.util.Arrays.copyOf(snapshot, snapshot.length - 1);
     assertThrows(IOException.class, () -> restore(new DedupTable(4, 1000), truncated));
+    DedupTable kept = new DedupTable(4, 1000);
+    kept.record(id(5, 5), bytes(5));
+    assertThrows(DecodingException.class, () -> restore(kept, badLength));
+    assertThrows(IOException.class, () -> restore(kept, truncated));
+    assertArrayEquals(bytes(5), kept.outcome(id(5, 5)), "a failed restore changes nothing");
+    assertEquals(1, kept.size());
   }
 
   @Test
