@@ -334,6 +334,10 @@ public final class Lessor {
         && checkpointHeap.peekDeadline() <= nowNs) {
       long id = checkpointHeap.peekId();
       LeaseEntry entry = table.get(id);
+      if (entry == null) {
+        throw new IllegalStateException(
+            "lease " + Long.toHexString(id) + " is scheduled for a checkpoint but not granted");
+      }
       if (entry.expiryNs <= nowNs) {
         checkpointHeap.remove(id);
         continue;

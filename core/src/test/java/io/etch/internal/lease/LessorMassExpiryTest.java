@@ -128,6 +128,11 @@ class LessorMassExpiryTest {
     }
     long promoteAt = 1_000 * S;
     follower.promote(promoteAt);
+    assertEquals(10, follower.timeToLive(1, promoteAt, false).remainingSeconds());
+    long lastRemaining = follower.timeToLive(LEASES, promoteAt, false).remainingSeconds();
+    assertTrue(
+        lastRemaining >= 10 + LEASES / (3 * RATE / 4) - 2,
+        "the pile-up is spread at 3/4 of the revoke rate: " + lastRemaining);
     List<Batch> batches = drain(follower, promoteAt, 10_000);
     LongHashSet seen = new LongHashSet();
     for (Batch batch : batches) {
