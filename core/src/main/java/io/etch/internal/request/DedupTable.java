@@ -4,9 +4,8 @@ import io.etch.DecodingException;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * The applied request ids and their outcomes, so a proposal retried after a leader change is
@@ -36,12 +35,13 @@ public final class DedupTable {
   private static final int SNAPSHOT_MAGIC = 0x45444450; // "EDDP"
   private static final int SNAPSHOT_VERSION = 1;
 
-  /** The identity of an applied request. */
-  private record Key(long memberId, long requestId) {}
-
   private final int maxEntries;
   private final long maxOutcomeBytes;
-  private final Map<Key, byte[]> outcomes = new HashMap<>();
+
+  /** member id -> request id -> outcome: primitive keys, no boxing on the apply path. */
+  private final Long2ObjectHashMap<Long2ObjectHashMap<byte[]>> outcomes =
+      new Long2ObjectHashMap<>();
+
   private final long[] ringMemberIds;
   private final long[] ringRequestIds;
   private int head;
@@ -63,13 +63,18 @@ public final class DedupTable {
 
   /** The outcome recorded for the request, or {@code null} when it was not applied (or evicted). */
   public byte[] outcome(RequestHeader header) {
-    byte[] outcome = outcomes.get(new Key(header.memberId(), header.requestId()));
+    byte[] outcome = get(header.memberId(), header.requestId());
     return outcome == null ? null : outcome.clone();
   }
 
   /** Whether the request was applied (and is still remembered). */
   public boolean contains(RequestHeader header) {
-    return outcomes.containsKey(new Key(header.memberId(), header.requestId()));
+    return get(header.memberId(), header.requestId()) != null;
+  }
+
+  private byte[] get(long memberId, long requestId) {
+    Long2ObjectHashMap<byte[]> ofMember = outcomes.get(memberId);
+    return ofMember == null ? null : ofMember.get(requestId);
   }
 
   /**
@@ -87,8 +92,7 @@ public final class DedupTable {
               + " bytes is larger than the table's maxOutcomeBytes of "
               + maxOutcomeBytes);
     }
-    Key key = new Key(header.memberId(), header.requestId());
-    if (outcomes.containsKey(key)) {
+    if (contains(header)) {
       throw new IllegalStateException(
           "request "
               + Long.toHexString(header.requestId())
@@ -103,12 +107,21 @@ public final class DedupTable {
     ringMemberIds[tail] = header.memberId();
     ringRequestIds[tail] = header.requestId();
     size++;
-    outcomes.put(key, outcome.clone());
+    Long2ObjectHashMap<byte[]> ofMember = outcomes.get(header.memberId());
+    if (ofMember == null) {
+      ofMember = new Long2ObjectHashMap<>();
+      outcomes.put(header.memberId(), ofMember);
+    }
+    ofMember.put(header.requestId(), outcome.clone());
     outcomeBytes += outcome.length;
   }
 
   private void evictOldest() {
-    byte[] removed = outcomes.remove(new Key(ringMemberIds[head], ringRequestIds[head]));
+    Long2ObjectHashMap<byte[]> ofMember = outcomes.get(ringMemberIds[head]);
+    byte[] removed = ofMember.remove(ringRequestIds[head]);
+    if (ofMember.isEmpty()) {
+      outcomes.remove(ringMemberIds[head]);
+    }
     outcomeBytes -= removed.length;
     head = (head + 1) % maxEntries;
     size--;
@@ -131,7 +144,7 @@ public final class DedupTable {
     out.writeInt(size);
     for (int i = 0; i < size; i++) {
       int slot = (head + i) % maxEntries;
-      byte[] outcome = outcomes.get(new Key(ringMemberIds[slot], ringRequestIds[slot]));
+      byte[] outcome = get(ringMemberIds[slot], ringRequestIds[slot]);
       out.writeLong(ringMemberIds[slot]);
       out.writeLong(ringRequestIds[slot]);
       out.writeInt(outcome.length);
@@ -182,7 +195,7 @@ public final class DedupTable {
       int slot = (scratch.head + i) % maxEntries;
       RequestHeader header =
           new RequestHeader(scratch.ringMemberIds[slot], scratch.ringRequestIds[slot]);
-      record(header, scratch.outcomes.get(new Key(header.memberId(), header.requestId())));
+      record(header, scratch.get(header.memberId(), header.requestId()));
     }
   }
 
