@@ -181,8 +181,9 @@ public final class Lessor {
   }
 
   /**
-   * Replaces the replicated state with a snapshot section. Only a non-leader installs snapshots; on
-   * failure the lessor is left empty.
+   * Replaces the replicated state with a snapshot section. Only a non-leader installs snapshots.
+   * The section is read whole before anything is replaced, so a failure leaves the lessor as it
+   * was.
    *
    * @throws io.etch.DecodingException for a malformed section
    * @throws IllegalStateException on a promoted lessor
