@@ -194,8 +194,15 @@ final class Reads {
     };
   }
 
-  static Event event(byte[] key, Version v) {
-    Version prev = v.older;
+  /**
+   * The event that wrote {@code v}. Its prevKv is the next older version when that is live and
+   * still readable: for an event at the compacted revision itself the previous version lies below
+   * the compaction point and is reported as absent (as etcd, whose watch reads the previous version
+   * at {@code modRevision - 1} and gets nothing once that is compacted), whether or not the batched
+   * compaction has physically removed it yet.
+   */
+  static Event event(byte[] key, Version v, long compacted) {
+    Version prev = v.modMain <= compacted ? null : v.older;
     KeyValue prevKv = prev == null || prev.isTombstone() ? null : prev.toKeyValue(key, false);
     return new Event(
         v.isTombstone() ? EventType.DELETE : EventType.PUT,
@@ -252,7 +259,7 @@ final class Reads {
               }
               heap.poll();
             }
-            heap.add(event(k, v));
+            heap.add(event(k, v, compacted));
           }
           return true;
         });
