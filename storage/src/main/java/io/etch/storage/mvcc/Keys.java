@@ -7,8 +7,10 @@ import java.util.Arrays;
 public final class Keys {
   private Keys() {}
 
-  /** The range end {@code "\0"}: as a range end it means "every key >= key". */
-  public static final byte[] ALL_FROM = {0};
+  /** A fresh {@code "\0"}: as a range end it means "every key >= key". */
+  public static byte[] unboundedEnd() {
+    return new byte[] {0};
+  }
 
   /**
    * The range end selecting every key with {@code prefix} as prefix: the prefix with its last byte
@@ -22,7 +24,7 @@ public final class Keys {
         return end;
       }
     }
-    return ALL_FROM.clone();
+    return unboundedEnd();
   }
 
   /** True when {@code rangeEnd} names a single key (null or empty). */
