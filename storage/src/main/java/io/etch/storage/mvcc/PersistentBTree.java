@@ -3,6 +3,7 @@ package io.etch.storage.mvcc;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A persistent (immutable, structurally shared) B+tree from byte-string keys to values.
@@ -118,6 +119,22 @@ public final class PersistentBTree<V> {
     return new PersistentBTree<>(n, m.added ? size + 1 : size, newHeight);
   }
 
+  /**
+   * Computes the new value of {@code key} from its current one (null when absent) in a single
+   * descent: {@code put(key, fn.apply(get(key)))} for the price of one path walk. The function must
+   * return non-null; if it throws, nothing changes.
+   */
+  public PersistentBTree<V> update(byte[] key, Function<? super V, ? extends V> fn) {
+    Mutation m = new Mutation();
+    Node n = update(root, key, fn, m);
+    int newHeight = height;
+    if (m.splitRight != null) {
+      n = new Node(new byte[][] {m.splitKey}, null, new Node[] {n, m.splitRight});
+      newHeight++;
+    }
+    return new PersistentBTree<>(n, m.added ? size + 1 : size, newHeight);
+  }
+
   /** A tree without {@code key}; this tree itself when the key is absent. */
   public PersistentBTree<V> remove(byte[] key) {
     Node n = remove(root, key);
@@ -164,9 +181,35 @@ public final class PersistentBTree<V> {
     byte[] splitKey;
   }
 
+  @SuppressWarnings("unchecked")
+  private static <V> Node update(
+      Node n, byte[] key, Function<? super V, ? extends V> fn, Mutation m) {
+    if (n.isLeaf()) {
+      int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      V value = fn.apply(i >= 0 ? (V) n.vals[i] : null);
+      if (value == null) {
+        throw new IllegalArgumentException("update function returned null");
+      }
+      return putInLeaf(n, i, key, value, m);
+    }
+    int ci = childIndex(n.keys, key);
+    Node child = update(n.kids[ci], key, fn, m);
+    return replaceChild(n, ci, child, m);
+  }
+
   private static Node put(Node n, byte[] key, Object value, Mutation m) {
     if (n.isLeaf()) {
       int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      return putInLeaf(n, i, key, value, m);
+    }
+    int ci = childIndex(n.keys, key);
+    Node child = put(n.kids[ci], key, value, m);
+    return replaceChild(n, ci, child, m);
+  }
+
+  /** Sets slot {@code i} (found) or inserts at {@code -i - 1}, splitting when full. */
+  private static Node putInLeaf(Node n, int i, byte[] key, Object value, Mutation m) {
+    {
       if (i >= 0) {
         Object[] vals = n.vals.clone();
         vals[i] = value;
@@ -189,8 +232,10 @@ public final class PersistentBTree<V> {
       m.splitKey = right.keys[0];
       return new Node(Arrays.copyOf(keys, half), Arrays.copyOf(vals, half), null);
     }
-    int ci = childIndex(n.keys, key);
-    Node child = put(n.kids[ci], key, value, m);
+  }
+
+  /** An inner node with child {@code ci} replaced, absorbing the child's split if any. */
+  private static Node replaceChild(Node n, int ci, Node child, Mutation m) {
     if (m.splitRight == null) {
       Node[] kids = n.kids.clone();
       kids[ci] = child;

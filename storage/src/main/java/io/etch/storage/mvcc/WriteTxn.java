@@ -25,6 +25,10 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
   private final List<Event> events = new ArrayList<>();
   private final List<Boolean> path = new ArrayList<>();
   private int pathPos;
+  // Out-parameters of the put update function (writer thread only).
+  private Version putPrevious;
+  private Version putVersion;
+  private boolean putNewHead;
 
   WriteTxn(MvccView start, MvccConfig config) {
     this.start = start;
@@ -109,25 +113,35 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
 
   @Override
   public PutResponse put(PutRequest r) {
-    Version head = tree.get(r.key());
-    Version cur = head == null || head.isTombstone() ? null : head;
-    if ((r.ignoreValue() || r.ignoreLease()) && cur == null) {
-      throw new KeyNotFoundException(r.key());
-    }
     long main = base + 1;
-    byte[] value = r.ignoreValue() ? cur.value : r.value();
-    long lease = r.ignoreLease() ? cur.lease : r.lease();
-    Version v =
-        new Version(
-            main,
-            nextSub++,
-            cur == null ? main : cur.createMain,
-            cur == null ? 1 : cur.version + 1,
-            lease,
-            value,
-            head);
-    tree = tree.put(r.key(), v);
-    if (head == null) {
+    // One descent: the update function sees the current head and builds the new version.
+    tree =
+        tree.update(
+            r.key(),
+            head -> {
+              Version cur = head == null || head.isTombstone() ? null : head;
+              if ((r.ignoreValue() || r.ignoreLease()) && cur == null) {
+                throw new KeyNotFoundException(r.key());
+              }
+              putPrevious = cur;
+              putNewHead = head == null;
+              putVersion =
+                  new Version(
+                      main,
+                      nextSub,
+                      cur == null ? main : cur.createMain,
+                      cur == null ? 1 : cur.version + 1,
+                      r.ignoreLease() ? cur.lease : r.lease(),
+                      r.ignoreValue() ? cur.value : r.value(),
+                      head);
+              return putVersion;
+            });
+    Version cur = putPrevious;
+    Version v = putVersion;
+    putPrevious = null;
+    putVersion = null;
+    nextSub++;
+    if (putNewHead) {
       approxBytes += MvccView.KEY_OVERHEAD_BYTES + r.key().length;
     }
     if (cur == null) {

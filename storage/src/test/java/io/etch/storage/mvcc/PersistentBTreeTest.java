@@ -75,8 +75,19 @@ class PersistentBTreeTest {
         if (rnd.nextInt(10) < (removing ? 7 : 2)) {
           tree = tree.remove(k);
           ref.remove(k);
-        } else {
+        } else if (rnd.nextBoolean()) {
           tree = tree.put(k, i);
+          ref.put(k, i);
+        } else {
+          Integer expectedOld = ref.get(k);
+          int next = i;
+          tree =
+              tree.update(
+                  k,
+                  old -> {
+                    assertEquals(expectedOld, old, "update sees the current value");
+                    return next;
+                  });
           ref.put(k, i);
         }
         if (i == ops / 3) {
