@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * -Detch.seed=SEED}.
  */
 class MvccModelTest {
-  private static final int DEFAULT_SEQUENCES = 3000;
-  private static final int SOAK_SEQUENCES = 60000;
+  private static final int DEFAULT_SEQUENCES = 10_000;
+  private static final int SOAK_SEQUENCES = 200_000;
   private static final int OPS_PER_SEQUENCE = 80;
 
   private static final byte[][] KEYS = {
