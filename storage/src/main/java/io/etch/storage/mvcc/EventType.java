@@ -1,0 +1,7 @@
+package io.etch.storage.mvcc;
+
+/** Kind of a change event. */
+public enum EventType {
+  PUT,
+  DELETE
+}

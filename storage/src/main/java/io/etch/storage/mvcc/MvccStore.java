@@ -1,0 +1,203 @@
+package io.etch.storage.mvcc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The MVCC key-value store with etcd v3 semantics, over a persistent B+tree.
+ *
+ * <h2>Threading</h2>
+ *
+ * <p>Single writer: all write methods ({@link #put}, {@link #deleteRange}, {@link #txn}, {@link
+ * #compact}, {@link #compactStep}) must be called from one thread at a time (the core's apply
+ * thread). Each write builds a new tree privately and publishes it, with the new revision, as an
+ * immutable {@link MvccView} through one volatile write. Readers on any thread call {@link #view()}
+ * and read from the view lock-free; they never block the writer and the writer never blocks them.
+ *
+ * <h2>Revisions</h2>
+ *
+ * <p>The store starts at revision 0 (nothing written). Every write transaction that changes
+ * something takes main revision {@code revision + 1}; its writes get sub revisions 0, 1, 2... in
+ * request order. A write that changes nothing (a delete of nothing, a read-only txn) does not bump
+ * the revision.
+ *
+ * <h2>Compaction</h2>
+ *
+ * <p>{@link #compact(long)} raises the compacted revision at once (reads below it fail from then
+ * on) and schedules the physical removal; {@link #compactStep(int)} performs it a bounded number of
+ * keys at a time, so the caller interleaves it with writes and no call stalls for long. Memory is
+ * freed as soon as no live view still references the old versions.
+ *
+ * <h2>Events</h2>
+ *
+ * <p>Every write returns the change events it produced, in revision order, for the watch hub; the
+ * history of retained versions can be replayed with {@link MvccView#history}.
+ */
+public final class MvccStore {
+  private final MvccConfig config;
+  private volatile MvccView current;
+  private long compactionRevision;
+  private byte[] compactionCursor;
+  private boolean compactionPending;
+
+  private MvccStore(MvccConfig config, MvccView initial) {
+    this.config = config;
+    this.current = initial;
+    this.compactionRevision = initial.compactedRevision();
+  }
+
+  /** An empty store at revision 0. */
+  public static MvccStore create(MvccConfig config) {
+    return new MvccStore(config, new MvccView(PersistentBTree.empty(), 0, 0, config, 0, 0, 0));
+  }
+
+  /**
+   * Restores a store from a stream written by {@link MvccView#writeSnapshot}.
+   *
+   * @throws SnapshotCorruptException when the stream is truncated, malformed or fails its checksum
+   * @throws IOException when reading fails
+   */
+  public static RestoredStore restore(InputStream in, MvccConfig config) throws IOException {
+    MvccSnapshot.Contents c = MvccSnapshot.read(in, config);
+    return new RestoredStore(new MvccStore(config, c.view()), c.appliedIndex(), c.extra());
+  }
+
+  /** The configuration. */
+  public MvccConfig config() {
+    return config;
+  }
+
+  /** The latest committed state, for reading from any thread. */
+  public MvccView view() {
+    return current;
+  }
+
+  /** The current revision. */
+  public long revision() {
+    return current.revision();
+  }
+
+  /** Convenience for {@code view().range(request)}. */
+  public RangeResponse range(RangeRequest request) {
+    return current.range(request);
+  }
+
+  /** etcd's Put. */
+  public WriteResult<PutResponse> put(PutRequest request) {
+    Requests.checkPut(request, config);
+    WriteTxn w = new WriteTxn(current, config);
+    PutResponse response = w.put(request);
+    return commit(w, response);
+  }
+
+  /** etcd's DeleteRange. */
+  public WriteResult<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
+    Requests.checkDelete(request, config);
+    WriteTxn w = new WriteTxn(current, config);
+    DeleteRangeResponse response = w.deleteRange(request);
+    return commit(w, response);
+  }
+
+  /**
+   * etcd's Txn: checks every operation and the duplicate-key rule up front, evaluates all compares
+   * against the state before the transaction, then runs the chosen operations at one revision.
+   * Nothing is written when any check fails.
+   */
+  public WriteResult<TxnResponse> txn(TxnRequest request) {
+    TxnChecker.check(request, config);
+    WriteTxn w = new WriteTxn(current, config);
+    w.plan(request);
+    TxnResponse response = w.txn(request);
+    return commit(w, response);
+  }
+
+  private <R> WriteResult<R> commit(WriteTxn w, R response) {
+    List<Event> events = w.events();
+    current = w.commit();
+    return new WriteResult<>(response, events);
+  }
+
+  /**
+   * Compacts at {@code revision}: from now on reads below it fail with {@link CompactedException}.
+   * The removal of old versions is left to {@link #compactStep(int)}. A compaction scheduled while
+   * another is still running supersedes it (the pass restarts from the first key at the higher
+   * revision).
+   *
+   * @throws CompactedException when {@code revision} is not above the compacted revision
+   * @throws FutureRevisionException when {@code revision} is above the current revision
+   */
+  public void compact(long revision) {
+    MvccView v = current;
+    if (revision <= v.compactedRevision()) {
+      throw new CompactedException(v.compactedRevision());
+    }
+    if (revision > v.revision()) {
+      throw new FutureRevisionException(revision, v.revision());
+    }
+    current =
+        new MvccView(
+            v.tree(),
+            v.revision(),
+            revision,
+            config,
+            v.keyCount(),
+            v.retainedVersions(),
+            v.approxBytes());
+    compactionRevision = revision;
+    compactionCursor = null;
+    compactionPending = true;
+  }
+
+  /** True while a compaction has keys left to process. */
+  public boolean compactionPending() {
+    return compactionPending;
+  }
+
+  /**
+   * Processes up to {@code maxKeys} keys of the pending compaction and publishes the result.
+   *
+   * @return true when keys remain (call again), false when the compaction is complete
+   */
+  public boolean compactStep(int maxKeys) {
+    if (maxKeys <= 0) {
+      throw new IllegalArgumentException("maxKeys must be positive, got " + maxKeys);
+    }
+    if (!compactionPending) {
+      return false;
+    }
+    MvccView v = current;
+    PersistentBTree<Version> tree = v.tree();
+    Compaction c = new Compaction();
+    PersistentBTree.Cursor<Version> cursor = tree.ascending(compactionCursor);
+    int processed = 0;
+    byte[] resume = null;
+    while (cursor.next()) {
+      if (processed == maxKeys) {
+        resume = cursor.key();
+        break;
+      }
+      byte[] key = cursor.key();
+      Version head = cursor.value();
+      Version after = c.compact(key, head, compactionRevision);
+      if (after == null) {
+        tree = tree.remove(key);
+      } else if (after != head) {
+        tree = tree.put(key, after);
+      }
+      processed++;
+    }
+    compactionCursor = resume;
+    compactionPending = resume != null;
+    current =
+        new MvccView(
+            tree,
+            v.revision(),
+            v.compactedRevision(),
+            config,
+            v.keyCount(),
+            v.retainedVersions() - c.removedVersions,
+            v.approxBytes() - c.removedBytes);
+    return compactionPending;
+  }
+}

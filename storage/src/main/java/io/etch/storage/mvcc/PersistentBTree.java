@@ -1,0 +1,520 @@
+package io.etch.storage.mvcc;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A persistent (immutable, structurally shared) B+tree from byte-string keys to values.
+ *
+ * <h2>Design</h2>
+ *
+ * <p>Every update returns a new tree and copies only the nodes on the path from the root to the
+ * leaf it touched (at fan-out {@value #MAX_ENTRIES}, a million keys sit four levels deep, so a put
+ * copies four small arrays). Nodes are never mutated after construction and all their fields are
+ * final, so any thread that obtains a tree reference through a safe publication (a volatile field,
+ * a final field, a queue) sees a consistent snapshot without locks while a single writer keeps
+ * producing new trees.
+ *
+ * <p>Keys are compared as unsigned bytes ({@link Arrays#compareUnsigned(byte[], byte[])}), the
+ * order etcd uses. Arrays in a node are exact-sized: an insert allocates arrays one longer, which
+ * keeps memory tight and costs nothing extra because the node has to be copied anyway.
+ *
+ * <p>Leaves hold keys and values; inner nodes hold {@code n} children and {@code n - 1} separators,
+ * separator {@code i} being the smallest key of child {@code i + 1}. A node splits in halves when
+ * it would exceed {@value #MAX_ENTRIES} entries and is merged with (or rebalanced against) a
+ * sibling when it drops below {@value #MIN_ENTRIES}; all leaves stay at the same depth, which the
+ * {@link Cursor} relies on.
+ *
+ * <p>The tree never copies or inspects keys and values: callers hand them over and must not mutate
+ * them afterwards.
+ *
+ * @param <V> the value type
+ */
+public final class PersistentBTree<V> {
+  /** Most entries (leaf) or children (inner) in one node. */
+  static final int MAX_ENTRIES = 64;
+
+  /** Fewest entries a non-root node keeps before it is merged with a sibling. */
+  static final int MIN_ENTRIES = MAX_ENTRIES / 4;
+
+  /** Entries per node the bulk {@link Builder} aims for, leaving room for later inserts. */
+  static final int BULK_FILL = MAX_ENTRIES * 3 / 4;
+
+  private static final byte[][] NO_KEYS = new byte[0][];
+  private static final Node EMPTY_LEAF = new Node(NO_KEYS, new Object[0], null);
+  private static final PersistentBTree<?> EMPTY = new PersistentBTree<>(EMPTY_LEAF, 0, 1);
+
+  /** One node: a leaf when {@code kids == null}, else an inner node ({@code vals == null}). */
+  static final class Node {
+    final byte[][] keys;
+    final Object[] vals;
+    final Node[] kids;
+
+    Node(byte[][] keys, Object[] vals, Node[] kids) {
+      this.keys = keys;
+      this.vals = vals;
+      this.kids = kids;
+    }
+
+    boolean isLeaf() {
+      return kids == null;
+    }
+
+    int entries() {
+      return kids == null ? keys.length : kids.length;
+    }
+  }
+
+  private final Node root;
+  private final int size;
+  private final int height;
+
+  private PersistentBTree(Node root, int size, int height) {
+    this.root = root;
+    this.size = size;
+    this.height = height;
+  }
+
+  /** The empty tree. */
+  @SuppressWarnings("unchecked")
+  public static <V> PersistentBTree<V> empty() {
+    return (PersistentBTree<V>) EMPTY;
+  }
+
+  /** Number of keys. */
+  public int size() {
+    return size;
+  }
+
+  /** True when the tree holds no key. */
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** The value of {@code key}, or null. */
+  @SuppressWarnings("unchecked")
+  public V get(byte[] key) {
+    Node n = root;
+    while (!n.isLeaf()) {
+      n = n.kids[childIndex(n.keys, key)];
+    }
+    int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+    return i >= 0 ? (V) n.vals[i] : null;
+  }
+
+  /** A tree in which {@code key} maps to {@code value} (inserted or replaced). */
+  public PersistentBTree<V> put(byte[] key, V value) {
+    if (value == null) {
+      throw new IllegalArgumentException("null values are not stored; use remove");
+    }
+    Mutation m = new Mutation();
+    Node n = put(root, key, value, m);
+    int newHeight = height;
+    if (m.splitRight != null) {
+      n = new Node(new byte[][] {m.splitKey}, null, new Node[] {n, m.splitRight});
+      newHeight++;
+    }
+    return new PersistentBTree<>(n, m.added ? size + 1 : size, newHeight);
+  }
+
+  /**
+   * Computes the new value of {@code key} from its current one (null when absent) in a single
+   * descent: {@code put(key, fn.apply(get(key)))} for the price of one path walk. The function must
+   * return non-null; if it throws, nothing changes.
+   */
+  public PersistentBTree<V> update(byte[] key, Function<? super V, ? extends V> fn) {
+    Mutation m = new Mutation();
+    Node n = update(root, key, fn, m);
+    int newHeight = height;
+    if (m.splitRight != null) {
+      n = new Node(new byte[][] {m.splitKey}, null, new Node[] {n, m.splitRight});
+      newHeight++;
+    }
+    return new PersistentBTree<>(n, m.added ? size + 1 : size, newHeight);
+  }
+
+  /** A tree without {@code key}; this tree itself when the key is absent. */
+  public PersistentBTree<V> remove(byte[] key) {
+    Node n = remove(root, key);
+    if (n == root) {
+      return this;
+    }
+    int newHeight = height;
+    while (!n.isLeaf() && n.kids.length == 1) {
+      n = n.kids[0];
+      newHeight--;
+    }
+    return new PersistentBTree<>(n, size - 1, newHeight);
+  }
+
+  /** A cursor over keys {@code >= from} in ascending order ({@code from == null}: all keys). */
+  public Cursor<V> ascending(byte[] from) {
+    return new Cursor<>(root, height, from, true);
+  }
+
+  /** A cursor over keys {@code <= from} in descending order ({@code from == null}: all keys). */
+  public Cursor<V> descending(byte[] from) {
+    return new Cursor<>(root, height, from, false);
+  }
+
+  /** Index of the child of an inner node that may hold {@code key}: the first separator > key. */
+  static int childIndex(byte[][] separators, byte[] key) {
+    int lo = 0;
+    int hi = separators.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Arrays.compareUnsigned(separators[mid], key) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Per-update scratch: whether a key was added and the right half of a split. */
+  private static final class Mutation {
+    boolean added;
+    Node splitRight;
+    byte[] splitKey;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> Node update(
+      Node n, byte[] key, Function<? super V, ? extends V> fn, Mutation m) {
+    if (n.isLeaf()) {
+      int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      V value = fn.apply(i >= 0 ? (V) n.vals[i] : null);
+      if (value == null) {
+        throw new IllegalArgumentException("update function returned null");
+      }
+      return putInLeaf(n, i, key, value, m);
+    }
+    int ci = childIndex(n.keys, key);
+    Node child = update(n.kids[ci], key, fn, m);
+    return replaceChild(n, ci, child, m);
+  }
+
+  private static Node put(Node n, byte[] key, Object value, Mutation m) {
+    if (n.isLeaf()) {
+      int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      return putInLeaf(n, i, key, value, m);
+    }
+    int ci = childIndex(n.keys, key);
+    Node child = put(n.kids[ci], key, value, m);
+    return replaceChild(n, ci, child, m);
+  }
+
+  /** Sets slot {@code i} (found) or inserts at {@code -i - 1}, splitting when full. */
+  private static Node putInLeaf(Node n, int i, byte[] key, Object value, Mutation m) {
+    {
+      if (i >= 0) {
+        Object[] vals = n.vals.clone();
+        vals[i] = value;
+        return new Node(n.keys, vals, null);
+      }
+      m.added = true;
+      int at = -i - 1;
+      byte[][] keys = insert(n.keys, at, key);
+      Object[] vals = insert(n.vals, at, value);
+      if (keys.length <= MAX_ENTRIES) {
+        return new Node(keys, vals, null);
+      }
+      int half = keys.length / 2;
+      Node right =
+          new Node(
+              Arrays.copyOfRange(keys, half, keys.length),
+              Arrays.copyOfRange(vals, half, vals.length),
+              null);
+      m.splitRight = right;
+      m.splitKey = right.keys[0];
+      return new Node(Arrays.copyOf(keys, half), Arrays.copyOf(vals, half), null);
+    }
+  }
+
+  /** An inner node with child {@code ci} replaced, absorbing the child's split if any. */
+  private static Node replaceChild(Node n, int ci, Node child, Mutation m) {
+    if (m.splitRight == null) {
+      Node[] kids = n.kids.clone();
+      kids[ci] = child;
+      return new Node(n.keys, null, kids);
+    }
+    byte[][] keys = insert(n.keys, ci, m.splitKey);
+    Node[] kids = insert(n.kids, ci + 1, m.splitRight);
+    kids[ci] = child;
+    m.splitRight = null;
+    m.splitKey = null;
+    if (kids.length <= MAX_ENTRIES) {
+      return new Node(keys, null, kids);
+    }
+    int half = kids.length / 2;
+    m.splitKey = keys[half - 1];
+    m.splitRight =
+        new Node(
+            Arrays.copyOfRange(keys, half, keys.length),
+            null,
+            Arrays.copyOfRange(kids, half, kids.length));
+    return new Node(Arrays.copyOf(keys, half - 1), null, Arrays.copyOf(kids, half));
+  }
+
+  /** Returns {@code n} itself when the key is absent below it. */
+  private static Node remove(Node n, byte[] key) {
+    if (n.isLeaf()) {
+      int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      if (i < 0) {
+        return n;
+      }
+      return new Node(delete(n.keys, i), delete(n.vals, i), null);
+    }
+    int ci = childIndex(n.keys, key);
+    Node child = n.kids[ci];
+    Node updated = remove(child, key);
+    if (updated == child) {
+      return n;
+    }
+    if (updated.entries() >= MIN_ENTRIES || n.kids.length == 1) {
+      Node[] kids = n.kids.clone();
+      kids[ci] = updated;
+      return new Node(n.keys, null, kids);
+    }
+    // Underflow: combine with a sibling, then split again if the result is too large.
+    int left = ci > 0 ? ci - 1 : ci;
+    Node a = left == ci ? updated : n.kids[left];
+    Node b = left == ci ? n.kids[ci + 1] : updated;
+    Node[] merged = mergeAndRebalance(a, b, n.keys[left]);
+    byte[][] keys;
+    Node[] kids;
+    if (merged.length == 1) {
+      keys = delete(n.keys, left);
+      kids = delete(n.kids, left + 1);
+      kids[left] = merged[0];
+    } else {
+      keys = n.keys.clone();
+      keys[left] = firstKey(merged[1]);
+      kids = n.kids.clone();
+      kids[left] = merged[0];
+      kids[left + 1] = merged[1];
+    }
+    return new Node(keys, null, kids);
+  }
+
+  private static byte[] firstKey(Node n) {
+    while (!n.isLeaf()) {
+      n = n.kids[0];
+    }
+    return n.keys[0];
+  }
+
+  /** Concatenates two adjacent siblings; splits evenly again when the result exceeds the max. */
+  private static Node[] mergeAndRebalance(Node a, Node b, byte[] separator) {
+    if (a.isLeaf()) {
+      byte[][] keys = concat(a.keys, b.keys);
+      Object[] vals = concat(a.vals, b.vals);
+      if (keys.length <= MAX_ENTRIES) {
+        return new Node[] {new Node(keys, vals, null)};
+      }
+      int half = keys.length / 2;
+      return new Node[] {
+        new Node(Arrays.copyOf(keys, half), Arrays.copyOf(vals, half), null),
+        new Node(
+            Arrays.copyOfRange(keys, half, keys.length),
+            Arrays.copyOfRange(vals, half, vals.length),
+            null)
+      };
+    }
+    byte[][] keys = new byte[a.keys.length + 1 + b.keys.length][];
+    System.arraycopy(a.keys, 0, keys, 0, a.keys.length);
+    keys[a.keys.length] = separator;
+    System.arraycopy(b.keys, 0, keys, a.keys.length + 1, b.keys.length);
+    Node[] kids = concat(a.kids, b.kids);
+    if (kids.length <= MAX_ENTRIES) {
+      return new Node[] {new Node(keys, null, kids)};
+    }
+    int half = kids.length / 2;
+    return new Node[] {
+      new Node(Arrays.copyOf(keys, half - 1), null, Arrays.copyOf(kids, half)),
+      new Node(
+          Arrays.copyOfRange(keys, half, keys.length),
+          null,
+          Arrays.copyOfRange(kids, half, kids.length))
+    };
+  }
+
+  private static <T> T[] insert(T[] a, int at, T x) {
+    T[] r = Arrays.copyOf(a, a.length + 1);
+    System.arraycopy(a, at, r, at + 1, a.length - at);
+    r[at] = x;
+    return r;
+  }
+
+  private static <T> T[] delete(T[] a, int at) {
+    T[] r = Arrays.copyOf(a, a.length - 1);
+    System.arraycopy(a, at + 1, r, at, a.length - at - 1);
+    return r;
+  }
+
+  private static <T> T[] concat(T[] a, T[] b) {
+    T[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  /**
+   * A position in one tree, moving in one direction. Holds the path from the root, so it stays
+   * valid (on its own snapshot) whatever the writer does to later trees. Not thread-safe: one
+   * cursor per reading thread.
+   *
+   * @param <V> the value type
+   */
+  public static final class Cursor<V> {
+    private final Node[] path;
+    private final int[] index;
+    private final boolean ascending;
+    private final int leafLevel;
+    private boolean exhausted;
+
+    Cursor(Node root, int height, byte[] from, boolean ascending) {
+      this.ascending = ascending;
+      this.leafLevel = height - 1;
+      this.path = new Node[height];
+      this.index = new int[height];
+      Node n = root;
+      for (int level = 0; level < leafLevel; level++) {
+        int ci;
+        if (from == null) {
+          ci = ascending ? 0 : n.kids.length - 1;
+        } else {
+          ci = childIndex(n.keys, from);
+        }
+        path[level] = n;
+        index[level] = ci;
+        n = n.kids[ci];
+      }
+      path[leafLevel] = n;
+      int pos;
+      if (from == null) {
+        pos = ascending ? 0 : n.keys.length - 1;
+      } else {
+        int i = Arrays.binarySearch(n.keys, from, Arrays::compareUnsigned);
+        pos = i >= 0 ? i : (ascending ? -i - 1 : -i - 2);
+      }
+      // Park one step before the first entry so that next() lands on it.
+      index[leafLevel] = ascending ? pos - 1 : pos + 1;
+    }
+
+    /** Moves to the next entry; false (and stays exhausted) when there is none. */
+    public boolean next() {
+      if (exhausted) {
+        return false;
+      }
+      Node leaf = path[leafLevel];
+      int i = index[leafLevel] + (ascending ? 1 : -1);
+      if (i >= 0 && i < leaf.keys.length) {
+        index[leafLevel] = i;
+        return true;
+      }
+      int level = leafLevel - 1;
+      while (level >= 0) {
+        int ci = index[level] + (ascending ? 1 : -1);
+        if (ci >= 0 && ci < path[level].kids.length) {
+          index[level] = ci;
+          break;
+        }
+        level--;
+      }
+      if (level < 0) {
+        exhausted = true;
+        return false;
+      }
+      for (int l = level + 1; l <= leafLevel; l++) {
+        Node n = path[l - 1].kids[index[l - 1]];
+        path[l] = n;
+        index[l] = ascending ? 0 : n.entries() - 1;
+      }
+      return path[leafLevel].keys.length > 0 || next();
+    }
+
+    /** Key at the current position (valid after {@link #next()} returned true). */
+    public byte[] key() {
+      return path[leafLevel].keys[index[leafLevel]];
+    }
+
+    /** Value at the current position (valid after {@link #next()} returned true). */
+    @SuppressWarnings("unchecked")
+    public V value() {
+      return (V) path[leafLevel].vals[index[leafLevel]];
+    }
+  }
+
+  /**
+   * Builds a tree in one pass from keys given in strictly ascending order (used by snapshot restore
+   * and bulk loads): O(n), nodes filled to about three quarters.
+   *
+   * @param <V> the value type
+   */
+  public static final class Builder<V> {
+    private final List<byte[]> keys = new ArrayList<>();
+    private final List<Object> vals = new ArrayList<>();
+
+    /** Appends an entry; keys must arrive strictly ascending. */
+    public Builder<V> add(byte[] key, V value) {
+      if (value == null) {
+        throw new IllegalArgumentException("null values are not stored");
+      }
+      if (!keys.isEmpty() && Arrays.compareUnsigned(keys.get(keys.size() - 1), key) >= 0) {
+        throw new IllegalArgumentException("keys must be added in strictly ascending order");
+      }
+      keys.add(key);
+      vals.add(value);
+      return this;
+    }
+
+    /** The tree of all added entries. */
+    public PersistentBTree<V> build() {
+      int n = keys.size();
+      if (n == 0) {
+        return empty();
+      }
+      int groups = groupsFor(n);
+      List<Node> level = new ArrayList<>(groups);
+      List<byte[]> firsts = new ArrayList<>(groups);
+      int start = 0;
+      for (int g = 0; g < groups; g++) {
+        int end = start + n / groups + (g < n % groups ? 1 : 0);
+        level.add(
+            new Node(
+                keys.subList(start, end).toArray(NO_KEYS),
+                vals.subList(start, end).toArray(),
+                null));
+        firsts.add(keys.get(start));
+        start = end;
+      }
+      int height = 1;
+      while (level.size() > 1) {
+        int count = level.size();
+        int upper = groupsFor(count);
+        List<Node> next = new ArrayList<>(upper);
+        List<byte[]> nextFirsts = new ArrayList<>(upper);
+        start = 0;
+        for (int g = 0; g < upper; g++) {
+          int end = start + count / upper + (g < count % upper ? 1 : 0);
+          Node[] kids = level.subList(start, end).toArray(new Node[0]);
+          byte[][] seps = firsts.subList(start + 1, end).toArray(NO_KEYS);
+          next.add(new Node(seps, null, kids));
+          nextFirsts.add(firsts.get(start));
+          start = end;
+        }
+        level = next;
+        firsts = nextFirsts;
+        height++;
+      }
+      return new PersistentBTree<>(level.get(0), n, height);
+    }
+
+    private static int groupsFor(int n) {
+      return (n + BULK_FILL - 1) / BULK_FILL;
+    }
+  }
+}

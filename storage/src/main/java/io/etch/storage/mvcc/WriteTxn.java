@@ -1,0 +1,198 @@
+package io.etch.storage.mvcc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One write transaction in progress on the writer thread: it starts from a committed {@link
+ * MvccView}, builds a new tree privately (readers never see it before {@link #commit()}), records
+ * the change events, and on commit yields the next view.
+ *
+ * <p>Every write in it shares main revision {@code base + 1} with increasing sub revisions; the
+ * revision only advances if something was written. Reads inside the transaction see its earlier
+ * writes (as etcd's write txn does), while txn compares, including nested ones, are all evaluated
+ * against the state at its start ({@link #plan(TxnRequest)}), as etcd's {@code compareToPath}.
+ */
+final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
+  private final MvccView start;
+  private final MvccConfig config;
+  private final long base;
+  private PersistentBTree<Version> tree;
+  private long nextSub;
+  private long liveKeys;
+  private long versions;
+  private long approxBytes;
+  private final List<Event> events = new ArrayList<>();
+  private final List<Boolean> path = new ArrayList<>();
+  private int pathPos;
+  // Out-parameters of the put update function (writer thread only).
+  private Version putPrevious;
+  private Version putVersion;
+  private boolean putNewHead;
+
+  WriteTxn(MvccView start, MvccConfig config) {
+    this.start = start;
+    this.config = config;
+    this.base = start.revision();
+    this.tree = start.tree();
+    this.liveKeys = start.keyCount();
+    this.versions = start.retainedVersions();
+    this.approxBytes = start.approxBytes();
+  }
+
+  long revision() {
+    return nextSub > 0 ? base + 1 : base;
+  }
+
+  List<Event> events() {
+    return events;
+  }
+
+  MvccView commit() {
+    if (nextSub == 0) {
+      return start;
+    }
+    return new MvccView(
+        tree, base + 1, start.compactedRevision(), config, liveKeys, versions, approxBytes);
+  }
+
+  /**
+   * Decides every branch of {@code r} (pre-order) against the start state and checks the puts on
+   * the chosen path that need their key to exist, so that nothing is written if one would fail.
+   */
+  void plan(TxnRequest r) {
+    boolean ok = true;
+    for (Compare c : r.compare()) {
+      if (!Reads.compare(start.tree(), base, c)) {
+        ok = false;
+        break;
+      }
+    }
+    path.add(ok);
+    RequestOp.Visitor<Void> planner =
+        new RequestOp.Visitor<>() {
+          @Override
+          public Void range(RangeRequest q) {
+            Reads.resolveRevision(q.revision(), base, start.compactedRevision());
+            return null;
+          }
+
+          @Override
+          public Void put(PutRequest q) {
+            if ((q.ignoreValue() || q.ignoreLease()) && !exists(q.key())) {
+              throw new KeyNotFoundException(q.key());
+            }
+            return null;
+          }
+
+          @Override
+          public Void deleteRange(DeleteRangeRequest q) {
+            return null;
+          }
+
+          @Override
+          public Void txn(TxnRequest q) {
+            plan(q);
+            return null;
+          }
+        };
+    for (RequestOp op : ok ? r.success() : r.failure()) {
+      op.accept(planner);
+    }
+  }
+
+  private boolean exists(byte[] key) {
+    Version head = start.tree().get(key);
+    return head != null && !head.isTombstone();
+  }
+
+  @Override
+  public RangeResponse range(RangeRequest r) {
+    return Reads.range(tree, revision(), start.compactedRevision(), r, config);
+  }
+
+  @Override
+  public PutResponse put(PutRequest r) {
+    long main = base + 1;
+    // One descent: the update function sees the current head and builds the new version.
+    tree =
+        tree.update(
+            r.key(),
+            head -> {
+              Version cur = head == null || head.isTombstone() ? null : head;
+              if ((r.ignoreValue() || r.ignoreLease()) && cur == null) {
+                throw new KeyNotFoundException(r.key());
+              }
+              putPrevious = cur;
+              putNewHead = head == null;
+              putVersion =
+                  new Version(
+                      main,
+                      nextSub,
+                      cur == null ? main : cur.createMain,
+                      cur == null ? 1 : cur.version + 1,
+                      r.ignoreLease() ? cur.lease : r.lease(),
+                      r.ignoreValue() ? cur.value : r.value(),
+                      head);
+              return putVersion;
+            });
+    Version cur = putPrevious;
+    Version v = putVersion;
+    putPrevious = null;
+    putVersion = null;
+    nextSub++;
+    if (putNewHead) {
+      approxBytes += MvccView.KEY_OVERHEAD_BYTES + r.key().length;
+    }
+    if (cur == null) {
+      liveKeys++;
+    }
+    versions++;
+    approxBytes += v.sizeBytes();
+    KeyValue prev = cur == null ? null : cur.toKeyValue(r.key(), false);
+    events.add(new Event(EventType.PUT, v.toKeyValue(r.key(), false), prev, v.revision()));
+    return new PutResponse(main, r.prevKv() ? prev : null);
+  }
+
+  @Override
+  public DeleteRangeResponse deleteRange(DeleteRangeRequest r) {
+    List<KeyValue> prevs = new ArrayList<>();
+    long[] deleted = {0};
+    long main = base + 1;
+    // Iterate the tree as it is now while writing tombstones into the next one.
+    Reads.forEach(
+        tree,
+        r.key(),
+        r.rangeEnd(),
+        (k, head) -> {
+          if (head.isTombstone()) {
+            return true;
+          }
+          Version tomb = Version.tombstone(main, nextSub++, head);
+          tree = tree.put(k, tomb);
+          versions++;
+          liveKeys--;
+          approxBytes += tomb.sizeBytes();
+          deleted[0]++;
+          KeyValue prev = head.toKeyValue(k, false);
+          if (r.prevKv()) {
+            prevs.add(prev);
+          }
+          events.add(
+              new Event(EventType.DELETE, KeyValue.tombstone(k, main), prev, tomb.revision()));
+          return true;
+        });
+    return new DeleteRangeResponse(revision(), deleted[0], prevs);
+  }
+
+  @Override
+  public TxnResponse txn(TxnRequest r) {
+    boolean succeeded = path.get(pathPos++);
+    List<RequestOp> ops = succeeded ? r.success() : r.failure();
+    List<ResponseOp> responses = new ArrayList<>(ops.size());
+    for (RequestOp op : ops) {
+      responses.add(op.accept(this));
+    }
+    return new TxnResponse(revision(), succeeded, responses);
+  }
+}
