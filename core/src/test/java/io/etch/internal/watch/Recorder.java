@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A listener that records everything and fails on two concurrent calls or any call after the end.
  */
-final class Recorder implements Watch.Listener {
+class Recorder implements Watch.Listener {
   private final List<WatchResponse> responses = new ArrayList<>();
   private final AtomicBoolean inCall = new AtomicBoolean();
   private volatile boolean completed;
