@@ -217,9 +217,14 @@ final class WatcherState implements Watcher, Runnable {
     ended = true;
     endError = error;
     if (dropPending) {
+      // CREATED stays: it is always the listener's first call, even for a watch ended at once
+      Pending first = pending.peek();
       pending.clear();
       pendingEvents = 0;
       pendingBytes = 0;
+      if (first != null && first.response.kind() == WatchResponse.Kind.CREATED) {
+        pending.add(first);
+      }
     }
     return claimDrain();
   }
