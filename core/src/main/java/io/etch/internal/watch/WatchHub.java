@@ -211,15 +211,20 @@ public final class WatchHub implements Watch, AutoCloseable {
   }
 
   void cancel(WatcherState w) {
+    boolean unsynced;
     synchronized (groupLock) {
       if (w.cancelled) {
         return;
       }
       w.cancelled = true;
+      unsynced = !w.synced;
       unregister(w);
     }
     if (w.end(null, true)) {
       w.schedule();
+    }
+    if (unsynced) {
+      catchUp.kick(); // lets the catch-up loop drop it now rather than at its next pass
     }
   }
 
@@ -268,13 +273,15 @@ public final class WatchHub implements Watch, AutoCloseable {
                 + ": revisions must be"
                 + " notified one by one, in order");
       }
+      for (int i = 0, n = events.size(); i < n; i++) {
+        if (events.get(i).revision().main() != revision) {
+          throw new IllegalArgumentException(
+              "event " + events.get(i).revision() + " is not at the notified revision " + revision);
+        }
+      }
       matchRevision = revision;
       for (int i = 0, n = events.size(); i < n; i++) {
         Event e = events.get(i);
-        if (e.revision().main() != revision) {
-          throw new IllegalArgumentException(
-              "event " + e.revision() + " is not at the notified revision " + revision);
-        }
         matchEvent = e;
         matchPlain = null;
         matchWithPrev = null;
