@@ -41,6 +41,7 @@ import java.util.function.Supplier;
  * </ol>
  */
 final class CatchUp implements Runnable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatchUp.class);
   private final WatchHub hub;
   private final Supplier<MvccView> views;
   private final Executor hubThread;
@@ -115,6 +116,12 @@ final class CatchUp implements Runnable {
           readPage(w, view);
         } catch (io.etch.storage.mvcc.CompactedException e) {
           hub.fail(w, new CompactedException(e.compactedRevision(), w.nextRev));
+          return Step.DONE;
+        } catch (RuntimeException e) {
+          // the store refused the read (e.g. a watched key longer than the store's key limit):
+          // end this watch with the store's error rather than stall every other catch-up
+          LOG.warn("{}: history read failed at revision {}; the watch ends", w, w.nextRev, e);
+          hub.fail(w, e);
           return Step.DONE;
         }
         if (w.nextRev <= current) {

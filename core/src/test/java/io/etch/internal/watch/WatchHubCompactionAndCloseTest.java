@@ -184,6 +184,22 @@ class WatchHubCompactionAndCloseTest {
     }
   }
 
+  @Test
+  void aHistoryReadTheStoreRefusesEndsOnlyThatWatch() {
+    WatchHub hub = hub("refused", 8);
+    WatchModel m = new WatchModel(store, hub);
+    putMany(m, "ok", 3);
+    Recorder huge = new Recorder();
+    Recorder fine = new Recorder();
+    byte[] tooLong = new byte[MvccConfig.DEFAULT_MAX_KEY_BYTES + 1];
+    java.util.Arrays.fill(tooLong, (byte) 'x');
+    hub.watch(ByteSequence.wrap(tooLong), WatchOption.builder().withRevision(1).build(), huge);
+    hub.watch(ByteSequence.from("ok"), WatchOption.builder().withRevision(1).build(), fine);
+    await().until(() -> huge.ended() && fine.events().size() == 3);
+    assertTrue(huge.error() instanceof io.etch.storage.mvcc.KeyTooLargeException);
+    assertEquals(1, hub.stats().watchers());
+  }
+
   private static boolean threadAlive(String name) {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.getName().equals(name) && t.isAlive());
