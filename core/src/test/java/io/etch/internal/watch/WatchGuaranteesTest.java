@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +68,16 @@ class WatchGuaranteesTest {
     // the workloads did exercise the slow paths
     assertTrue(compactedErrors > 0, "no watcher was overtaken by compaction");
     assertTrue(stepsWithUnsynced > 0, "no watcher ever fell behind");
+  }
+
+  /** The same workloads over many more seeds (run with {@code -Psoak}). */
+  @Test
+  @Tag("soak")
+  void manySeeds() throws Exception {
+    long base = Long.getLong("etch.soakSeed", 0x50A4_0000L);
+    for (int i = 0; i < 300; i++) {
+      run(base + i);
+    }
   }
 
   /** One logical watch: a chain of segments, each resumed from the last revision seen + 1. */
