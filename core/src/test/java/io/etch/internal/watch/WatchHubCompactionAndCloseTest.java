@@ -200,6 +200,57 @@ class WatchHubCompactionAndCloseTest {
     assertEquals(1, hub.stats().watchers());
   }
 
+  @Test
+  void progressRequestedWhileCatchingUpArrivesAfterEverythingOnceSynced() {
+    WatchHub hub = hub("deferred-progress", 4);
+    WatchModel m = new WatchModel(store, hub);
+    Semaphore gate = new Semaphore(0);
+    Recorder slow =
+        new Recorder() {
+          @Override
+          void beforeExit(WatchResponse response) {
+            if (response.kind() == WatchResponse.Kind.EVENTS) {
+              gate.acquireUninterruptibly();
+            }
+          }
+        };
+    io.etch.watch.Watcher w = hub.watch(ByteSequence.from("d"), slow);
+    putMany(m, "d", 30);
+    await().until(() -> hub.stats().unsynced() == 1);
+    w.requestProgress(); // behind: remembered, not sent (etcd would drop it)
+    assertEquals(0, slow.lastProgress());
+    gate.release(1000);
+    await().until(() -> slow.lastProgress() == 30);
+    List<WatchResponse> rs = slow.responses();
+    assertEquals(WatchResponse.Kind.PROGRESS, rs.get(rs.size() - 1).kind());
+    WatchModel.check(
+        "deferred",
+        rs,
+        m.expected(KeyRange.single(ByteSequence.from("d")), 1, false, false),
+        false,
+        true,
+        null);
+    assertEquals(0, hub.stats().unsynced());
+  }
+
+  @Test
+  void aWatchWhoseExecutorRejectsDeliveryIsDropped() {
+    WatchHub hub =
+        WatchHub.builder()
+            .memberName("rejecting")
+            .views(store::view)
+            .callbackExecutor(
+                r -> {
+                  throw new java.util.concurrent.RejectedExecutionException("full");
+                })
+            .build();
+    hubs.add(hub);
+    Recorder r = new Recorder();
+    hub.watch(ByteSequence.from("x"), r);
+    assertEquals(0, hub.stats().watchers());
+    assertTrue(r.responses().isEmpty());
+  }
+
   private static boolean threadAlive(String name) {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.getName().equals(name) && t.isAlive());
