@@ -46,16 +46,44 @@ public final class PersistentBTree<V> {
   private static final Node EMPTY_LEAF = new Node(NO_KEYS, new Object[0], null);
   private static final PersistentBTree<?> EMPTY = new PersistentBTree<>(EMPTY_LEAF, 0, 1);
 
-  /** One node: a leaf when {@code kids == null}, else an inner node ({@code vals == null}). */
+  /**
+   * One node: a leaf when {@code kids == null}, else an inner node ({@code vals == null}).
+   *
+   * <p>Searching a node by comparing whole keys would touch a different key array on every probe (a
+   * cache miss each at a million keys). So each node also keeps, in one {@code long[]}, a hint per
+   * key: the 8 bytes following {@code skip}, a prefix length every key of the node shares,
+   * big-endian and zero-padded, with the sign bit flipped so that signed order is unsigned byte
+   * order. A search first checks the probe key against that shared prefix (one key array), then
+   * binary-searches the hints, and compares whole keys only where hints tie. {@code skip} may be
+   * shorter than the true common prefix (after inserts it is never lengthened); it is only required
+   * to be shared.
+   */
   static final class Node {
     final byte[][] keys;
     final Object[] vals;
     final Node[] kids;
+    final int skip;
+    final long[] hints;
 
+    /** A node whose shared prefix and hints are computed from its keys. */
     Node(byte[][] keys, Object[] vals, Node[] kids) {
       this.keys = keys;
       this.vals = vals;
       this.kids = kids;
+      this.skip = keys.length == 0 ? 0 : commonPrefix(keys[0], keys[keys.length - 1]);
+      this.hints = new long[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        hints[i] = hint(keys[i], skip);
+      }
+    }
+
+    /** A node reusing hints the caller kept consistent with {@code keys}. */
+    Node(byte[][] keys, Object[] vals, Node[] kids, int skip, long[] hints) {
+      this.keys = keys;
+      this.vals = vals;
+      this.kids = kids;
+      this.skip = skip;
+      this.hints = hints;
     }
 
     boolean isLeaf() {
@@ -65,6 +93,109 @@ public final class PersistentBTree<V> {
     int entries() {
       return kids == null ? keys.length : kids.length;
     }
+
+    /**
+     * Position of {@code key} among this node's keys: its index when present, else {@code
+     * -(insertion point) - 1}, as {@link Arrays#binarySearch}.
+     */
+    int search(byte[] key) {
+      int n = keys.length;
+      if (n == 0) {
+        return -1;
+      }
+      if (skip > 0) {
+        int c = Arrays.compareUnsigned(key, 0, Math.min(skip, key.length), keys[0], 0, skip);
+        if (c != 0) {
+          return c < 0 ? -1 : -n - 1;
+        }
+      }
+      long h = hint(key, skip);
+      int i = lowerBound(hints, h);
+      for (; i < n && hints[i] == h; i++) {
+        int c = Arrays.compareUnsigned(keys[i], key);
+        if (c == 0) {
+          return i;
+        }
+        if (c > 0) {
+          return -i - 1;
+        }
+      }
+      return -i - 1;
+    }
+
+    /** For an inner node: index of the child that may hold {@code key} (first separator > key). */
+    int childIndex(byte[] key) {
+      int n = keys.length;
+      if (n == 0) {
+        return 0;
+      }
+      if (skip > 0) {
+        int c = Arrays.compareUnsigned(key, 0, Math.min(skip, key.length), keys[0], 0, skip);
+        if (c != 0) {
+          return c < 0 ? 0 : n;
+        }
+      }
+      long h = hint(key, skip);
+      int i = lowerBound(hints, h);
+      while (i < n && hints[i] == h && Arrays.compareUnsigned(keys[i], key) <= 0) {
+        i++;
+      }
+      return i;
+    }
+
+    /** The hints with {@code key} inserted at {@code at}, or null when it breaks the prefix. */
+    long[] hintsWith(int at, byte[] key) {
+      if (keys.length == 0
+          || Arrays.compareUnsigned(key, 0, Math.min(skip, key.length), keys[0], 0, skip) != 0
+          || key.length < skip) {
+        return null;
+      }
+      return insertLong(hints, at, hint(key, skip));
+    }
+  }
+
+  static int commonPrefix(byte[] a, byte[] b) {
+    int m = Arrays.mismatch(a, b);
+    return m < 0 ? a.length : m;
+  }
+
+  /** 8 bytes of {@code key} from {@code skip}, big-endian, zero-padded, sign bit flipped. */
+  static long hint(byte[] key, int skip) {
+    long h = 0;
+    for (int i = skip; i < skip + Long.BYTES; i++) {
+      h = (h << 8) | (i < key.length ? key[i] & 0xff : 0);
+    }
+    return h ^ Long.MIN_VALUE;
+  }
+
+  /** First index whose hint is >= {@code h}. */
+  private static int lowerBound(long[] hints, long h) {
+    int lo = 0;
+    int hi = hints.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (hints[mid] < h) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static long[] insertLong(long[] a, int at, long x) {
+    long[] r = new long[a.length + 1];
+    System.arraycopy(a, 0, r, 0, at);
+    r[at] = x;
+    System.arraycopy(a, at, r, at + 1, a.length - at);
+    return r;
+  }
+
+  private static long[] deleteLong(long[] a, int at) {
+    long[] r = new long[a.length - 1];
+    System.arraycopy(a, 0, r, 0, at);
+    System.arraycopy(a, at + 1, r, at, a.length - at - 1);
+    return r;
   }
 
   private final Node root;
@@ -98,9 +229,9 @@ public final class PersistentBTree<V> {
   public V get(byte[] key) {
     Node n = root;
     while (!n.isLeaf()) {
-      n = n.kids[childIndex(n.keys, key)];
+      n = n.kids[n.childIndex(key)];
     }
-    int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+    int i = n.search(key);
     return i >= 0 ? (V) n.vals[i] : null;
   }
 
@@ -159,21 +290,6 @@ public final class PersistentBTree<V> {
     return new Cursor<>(root, height, from, false);
   }
 
-  /** Index of the child of an inner node that may hold {@code key}: the first separator > key. */
-  static int childIndex(byte[][] separators, byte[] key) {
-    int lo = 0;
-    int hi = separators.length - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (Arrays.compareUnsigned(separators[mid], key) <= 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
-  }
-
   /** Per-update scratch: whether a key was added and the right half of a split. */
   private static final class Mutation {
     boolean added;
@@ -185,24 +301,24 @@ public final class PersistentBTree<V> {
   private static <V> Node update(
       Node n, byte[] key, Function<? super V, ? extends V> fn, Mutation m) {
     if (n.isLeaf()) {
-      int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      int i = n.search(key);
       V value = fn.apply(i >= 0 ? (V) n.vals[i] : null);
       if (value == null) {
         throw new IllegalArgumentException("update function returned null");
       }
       return putInLeaf(n, i, key, value, m);
     }
-    int ci = childIndex(n.keys, key);
+    int ci = n.childIndex(key);
     Node child = update(n.kids[ci], key, fn, m);
     return replaceChild(n, ci, child, m);
   }
 
   private static Node put(Node n, byte[] key, Object value, Mutation m) {
     if (n.isLeaf()) {
-      int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      int i = n.search(key);
       return putInLeaf(n, i, key, value, m);
     }
-    int ci = childIndex(n.keys, key);
+    int ci = n.childIndex(key);
     Node child = put(n.kids[ci], key, value, m);
     return replaceChild(n, ci, child, m);
   }
@@ -213,14 +329,17 @@ public final class PersistentBTree<V> {
       if (i >= 0) {
         Object[] vals = n.vals.clone();
         vals[i] = value;
-        return new Node(n.keys, vals, null);
+        return new Node(n.keys, vals, null, n.skip, n.hints);
       }
       m.added = true;
       int at = -i - 1;
       byte[][] keys = insert(n.keys, at, key);
       Object[] vals = insert(n.vals, at, value);
       if (keys.length <= MAX_ENTRIES) {
-        return new Node(keys, vals, null);
+        long[] hints = n.hintsWith(at, key);
+        return hints == null
+            ? new Node(keys, vals, null)
+            : new Node(keys, vals, null, n.skip, hints);
       }
       int half = keys.length / 2;
       Node right =
@@ -239,15 +358,17 @@ public final class PersistentBTree<V> {
     if (m.splitRight == null) {
       Node[] kids = n.kids.clone();
       kids[ci] = child;
-      return new Node(n.keys, null, kids);
+      return new Node(n.keys, null, kids, n.skip, n.hints);
     }
-    byte[][] keys = insert(n.keys, ci, m.splitKey);
+    byte[] separator = m.splitKey;
+    byte[][] keys = insert(n.keys, ci, separator);
     Node[] kids = insert(n.kids, ci + 1, m.splitRight);
     kids[ci] = child;
     m.splitRight = null;
     m.splitKey = null;
     if (kids.length <= MAX_ENTRIES) {
-      return new Node(keys, null, kids);
+      long[] hints = n.hintsWith(ci, separator);
+      return hints == null ? new Node(keys, null, kids) : new Node(keys, null, kids, n.skip, hints);
     }
     int half = kids.length / 2;
     m.splitKey = keys[half - 1];
@@ -262,13 +383,13 @@ public final class PersistentBTree<V> {
   /** Returns {@code n} itself when the key is absent below it. */
   private static Node remove(Node n, byte[] key) {
     if (n.isLeaf()) {
-      int i = Arrays.binarySearch(n.keys, key, Arrays::compareUnsigned);
+      int i = n.search(key);
       if (i < 0) {
         return n;
       }
-      return new Node(delete(n.keys, i), delete(n.vals, i), null);
+      return new Node(delete(n.keys, i), delete(n.vals, i), null, n.skip, deleteLong(n.hints, i));
     }
-    int ci = childIndex(n.keys, key);
+    int ci = n.childIndex(key);
     Node child = n.kids[ci];
     Node updated = remove(child, key);
     if (updated == child) {
@@ -277,26 +398,23 @@ public final class PersistentBTree<V> {
     if (updated.entries() >= MIN_ENTRIES || n.kids.length == 1) {
       Node[] kids = n.kids.clone();
       kids[ci] = updated;
-      return new Node(n.keys, null, kids);
+      return new Node(n.keys, null, kids, n.skip, n.hints);
     }
     // Underflow: combine with a sibling, then split again if the result is too large.
     int left = ci > 0 ? ci - 1 : ci;
     Node a = left == ci ? updated : n.kids[left];
     Node b = left == ci ? n.kids[ci + 1] : updated;
     Node[] merged = mergeAndRebalance(a, b, n.keys[left]);
-    byte[][] keys;
-    Node[] kids;
     if (merged.length == 1) {
-      keys = delete(n.keys, left);
-      kids = delete(n.kids, left + 1);
+      Node[] kids = delete(n.kids, left + 1);
       kids[left] = merged[0];
-    } else {
-      keys = n.keys.clone();
-      keys[left] = firstKey(merged[1]);
-      kids = n.kids.clone();
-      kids[left] = merged[0];
-      kids[left + 1] = merged[1];
+      return new Node(delete(n.keys, left), null, kids, n.skip, deleteLong(n.hints, left));
     }
+    byte[][] keys = n.keys.clone();
+    keys[left] = firstKey(merged[1]);
+    Node[] kids = n.kids.clone();
+    kids[left] = merged[0];
+    kids[left + 1] = merged[1];
     return new Node(keys, null, kids);
   }
 
@@ -386,7 +504,7 @@ public final class PersistentBTree<V> {
         if (from == null) {
           ci = ascending ? 0 : n.kids.length - 1;
         } else {
-          ci = childIndex(n.keys, from);
+          ci = n.childIndex(from);
         }
         path[level] = n;
         index[level] = ci;
@@ -397,7 +515,7 @@ public final class PersistentBTree<V> {
       if (from == null) {
         pos = ascending ? 0 : n.keys.length - 1;
       } else {
-        int i = Arrays.binarySearch(n.keys, from, Arrays::compareUnsigned);
+        int i = n.search(from);
         pos = i >= 0 ? i : (ascending ? -i - 1 : -i - 2);
       }
       // Park one step before the first entry so that next() lands on it.

@@ -51,11 +51,28 @@ class PersistentBTreeTest {
 
   private static byte[] randomKey(SplittableRandom rnd, int space) {
     int n = rnd.nextInt(space);
-    // Mix of lengths and high bytes so unsigned order matters.
-    byte[] k = new byte[1 + (n % 3)];
-    k[0] = (byte) (n * 7);
-    for (int i = 1; i < k.length; i++) {
-      k[i] = (byte) (n >> (3 * i));
+    if ((space & 1) == 0) {
+      // Short keys with high bytes and zero bytes: unsigned order and zero-padded hint ties.
+      byte[] k = new byte[1 + (n % 3)];
+      k[0] = (byte) (n * 7);
+      for (int i = 1; i < k.length; i++) {
+        k[i] = (byte) (n >> (3 * i));
+      }
+      return k;
+    }
+    // Long shared prefixes (longer than a hint) with suffixes of varying length over a tiny
+    // alphabet: keys that are prefixes of each other, hints that tie, node prefixes that change.
+    byte[] alphabet = {0, 1, 'a', (byte) 0xff};
+    int prefixes = 1 + (space % 3);
+    int suffixLength = n % 13;
+    byte[] k = new byte[14 + suffixLength];
+    byte[] base = "/registry/pod".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(base, 0, k, 0, base.length);
+    k[13] = (byte) ('0' + (n % prefixes));
+    int x = n;
+    for (int i = 0; i < suffixLength; i++) {
+      k[14 + i] = alphabet[x & 3];
+      x = (x >>> 2) ^ (i * 31);
     }
     return k;
   }
