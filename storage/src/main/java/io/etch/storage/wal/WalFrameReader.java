@@ -134,10 +134,11 @@ final class WalFrameReader {
   }
 
   /**
-   * Scans {@code file} from {@code from} (8-aligned) to its end for self-consistent frames and
-   * non-zero bytes. Reports the end of the last non-zero word and, among the valid frames found,
-   * the one claiming the highest durable offset (or the first one when {@code durableAbove} is
-   * negative, meaning any valid frame counts).
+   * Scans {@code file} from {@code from} (8-aligned, where the chain walk stopped) to its end for
+   * self-consistent frames and non-zero bytes. Reports the end of the last non-zero word ({@code
+   * from} when all are zero) and, among the valid frames found, the one claiming the highest
+   * durable offset (or the first one when {@code durableAbove} is negative, meaning any valid frame
+   * counts).
    */
   TailScan scanAfter(StorageFile file, long from, long durableAbove) throws IOException {
     long size = file.sizeBytes();

@@ -160,7 +160,7 @@ final class WalRecovery {
         p += reader.frameLength();
         continue;
       }
-      TailScan tail = reader.scanAfter(file, p + ALIGNMENT, last ? p : -1);
+      TailScan tail = reader.scanAfter(file, p, last ? p : -1);
       String what = verdict == Verdict.END ? "end of data" : "bad record (" + reason + ")";
       if (tail.foundValidFrame()) {
         throw new WalCorruptionException(

@@ -58,7 +58,7 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
   private final Map<Path, Inode> current = new HashMap<>();
   private final Map<Path, Inode> durable = new HashMap<>();
   private final List<Path> directories = new ArrayList<>();
-  private final List<Path> failingSyncs = new ArrayList<>();
+  private final List<Inode> failingSyncs = new ArrayList<>();
   private boolean failAllSyncs;
   private boolean failNextCreate;
   private boolean failNextRename;
@@ -152,7 +152,11 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
 
   /** The next sync of {@code file} fails (and, as on Linux, its dirty data is dropped). */
   public void failNextSync(Path file) {
-    failingSyncs.add(file);
+    Inode inode = current.get(file);
+    if (inode == null) {
+      throw new IllegalArgumentException("no file " + file);
+    }
+    failingSyncs.add(inode);
   }
 
   /** Every sync fails from now on while {@code fail} is true. */
@@ -455,7 +459,7 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
     @Override
     public void sync() throws IOException {
       checkOpen();
-      if (failAllSyncs || failingSyncs.remove(path)) {
+      if (failAllSyncs || failingSyncs.remove(inode)) {
         inode.dirtySectors.clear();
         throw new IOException("injected fsync failure on " + path);
       }
