@@ -47,15 +47,22 @@ class WalCrashSimulationTest {
   }
 
   private static void runSeed(long seed, int steps) {
+    Simulation simulation = new Simulation(seed);
+    StringBuilder trace = simulation.trace;
     try {
-      new Simulation(seed).run(steps);
+      simulation.run(steps);
     } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError("seed " + seed + " failed; replay with: " + REPLAY + seed, e);
+      throw new AssertionError(
+          "seed " + seed + " failed; replay with: " + REPLAY + seed + "\n" + trace, e);
     }
   }
 
   private static final class Simulation {
     private final Random random;
+
+    /** The last operations, printed with a failure. */
+    final StringBuilder trace = new StringBuilder();
+
     private FaultInjectingFileSystem fs;
     private WriteAheadLog wal;
     private final TreeMap<Long, Long> terms = new TreeMap<>();
@@ -71,9 +78,18 @@ class WalCrashSimulationTest {
       this.wal = WriteAheadLog.open(config(fs, 8192));
     }
 
+    private void note(String op) {
+      if (trace.length() > 4000) {
+        trace.delete(0, trace.indexOf("\n", 1000) + 1);
+      }
+      trace.append(op).append(" -> [").append(wal.firstIndex()).append(", ");
+      trace.append(wal.lastIndex()).append("] durable ").append(durableLast).append('\n');
+    }
+
     void run(int steps) {
       for (int step = 0; step < steps; step++) {
         int dice = random.nextInt(100);
+        trace.append("step ").append(step).append(": ");
         if (dice < 45) {
           appendBatch();
         } else if (dice < 70) {
@@ -102,11 +118,13 @@ class WalCrashSimulationTest {
         wal.append(index, term, (byte) (index % 3), payload(index, term));
         terms.put(index, term);
       }
+      note("append " + n + " at term " + term);
     }
 
     private void sync() {
       wal.sync();
       durableLast = wal.lastIndex();
+      note("sync");
       durableHardState = lastHardState;
       hardStatesSinceSync.clear();
     }
@@ -116,20 +134,23 @@ class WalCrashSimulationTest {
       long last = wal.lastIndex();
       long from = first + (long) random.nextInt((int) (last - first + 2));
       wal.truncateSuffix(from);
+      note("truncate from " + from);
       terms.tailMap(from, true).clear();
+      assertEquals(from - 1, wal.lastIndex());
       if (from <= last) {
+        // a real truncation is durable, and so is everything appended before it
         term++;
+        durableLast = wal.lastIndex();
+        durableHardState = lastHardState;
+        hardStatesSinceSync.clear();
       }
-      durableLast = wal.lastIndex();
-      assertEquals(from - 1, durableLast);
-      durableHardState = lastHardState;
-      hardStatesSinceSync.clear();
     }
 
     private void hardState() {
       term += random.nextInt(2);
       lastHardState = new WalHardState(term, random.nextInt(5), Math.max(0, wal.lastIndex()));
       wal.appendHardState(lastHardState);
+      note("hard state " + lastHardState);
       hardStatesSinceSync.add(lastHardState);
     }
 
@@ -147,6 +168,7 @@ class WalCrashSimulationTest {
         assertEquals(index + 1, wal.firstIndex());
       }
       wal.releasePrefix(index);
+      note("snapshot at " + index + " and release");
       assertTrue(wal.firstIndex() <= index + 1, "release keeps entries after the snapshot");
       terms.headMap(wal.firstIndex(), false).clear();
       assertEquals(last, wal.lastIndex());
@@ -157,6 +179,7 @@ class WalCrashSimulationTest {
       long lastBefore = wal.lastIndex();
       fs = fs.crash(mode);
       wal = WriteAheadLog.open(config(fs, 8192));
+      note("crash " + mode);
       assertEquals(firstBefore, wal.firstIndex(), mode + ": first index");
       if (mode == CrashMode.PROCESS_CRASH) {
         assertEquals(lastBefore, wal.lastIndex(), "a process crash loses nothing");
