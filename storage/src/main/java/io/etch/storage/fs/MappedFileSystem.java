@@ -19,12 +19,23 @@ import java.util.List;
  * ({@link ChannelStorageFile}), and directories are made durable by forcing a channel opened on the
  * directory itself (which is how Linux exposes fsync of a directory).
  *
- * <p>Fixed files are pre-allocated by writing zeros (not by extending a sparse file) so that later
- * syncs only have data to flush, never block allocations, and so that unwritten space reads as
- * zeros after any crash. Stateless; one instance may be shared.
+ * <p>Fixed files must be a whole number of 4 KiB pages (chronicle grows a mapped file to its
+ * page-aligned capacity, which must never happen to a damaged file being inspected). They are
+ * pre-allocated by writing zeros (not by extending a sparse file) so that later syncs only have
+ * data to flush, never block allocations, and so that unwritten space reads as zeros after any
+ * crash. Stateless; one instance may be shared.
  */
 public final class MappedFileSystem implements StorageFileSystem {
   private static final int ZERO_CHUNK_BYTES = 1 << 20;
+
+  /**
+   * Checks that the JVM has the flags chronicle-bytes needs for mapping ({@link
+   * io.etch.storage.JvmFlags}), so a missing flag fails here with its name rather than deep inside
+   * a mapping call.
+   */
+  public MappedFileSystem() {
+    io.etch.storage.JvmFlags.requirePresent();
+  }
 
   @Override
   public void createDirectories(Path dir) throws IOException {
@@ -48,6 +59,11 @@ public final class MappedFileSystem implements StorageFileSystem {
   @Override
   public boolean exists(Path file) {
     return Files.exists(file);
+  }
+
+  @Override
+  public long size(Path file) throws IOException {
+    return Files.size(file);
   }
 
   @Override

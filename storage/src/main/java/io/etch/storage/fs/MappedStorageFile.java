@@ -22,6 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * failure this storage must surface. The write-ahead-log benchmark measures both.
  */
 final class MappedStorageFile implements StorageFile {
+  /** Mapped files are whole pages so that chronicle never resizes them. */
+  static final long PAGE_BYTES = 4096;
+
   private final Path path;
   private final MappedFile mappedFile;
   private final ReferenceOwner owner;

@@ -31,6 +31,9 @@ public interface StorageFileSystem {
   /** Whether {@code file} exists. */
   boolean exists(Path file);
 
+  /** Size of {@code file} in bytes, without opening (or mapping) it. */
+  long size(Path file) throws IOException;
+
   /**
    * Creates a new fixed-size file of {@code sizeBytes} zero bytes, ready for positional writes
    * (memory-mapped in production). Fails if the file exists.

@@ -21,6 +21,9 @@ public final class WalConfig {
   /** Smallest segment accepted (tests use small segments to exercise rolling). */
   public static final long MIN_SEGMENT_SIZE_BYTES = 4096;
 
+  /** Segments are whole pages. */
+  public static final long PAGE_BYTES = 4096;
+
   /** Largest segment accepted: offsets inside a segment are 31-bit. */
   public static final long MAX_SEGMENT_SIZE_BYTES = 1L << 30;
 
@@ -106,13 +109,13 @@ public final class WalConfig {
       return this;
     }
 
-    /** Size of every pre-allocated segment, a multiple of 8 between 4 KiB and 1 GiB. */
+    /** Size of every pre-allocated segment, a multiple of 4 KiB between 4 KiB and 1 GiB. */
     public Builder segmentSizeBytes(long segmentSizeBytes) {
       if (segmentSizeBytes < MIN_SEGMENT_SIZE_BYTES
           || segmentSizeBytes > MAX_SEGMENT_SIZE_BYTES
-          || segmentSizeBytes % WalRecordDescriptor.ALIGNMENT != 0) {
+          || segmentSizeBytes % PAGE_BYTES != 0) {
         throw new IllegalArgumentException(
-            "segmentSizeBytes must be a multiple of 8 in ["
+            "segmentSizeBytes must be a multiple of 4096 in ["
                 + MIN_SEGMENT_SIZE_BYTES
                 + ", "
                 + MAX_SEGMENT_SIZE_BYTES

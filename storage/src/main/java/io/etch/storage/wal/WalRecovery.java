@@ -106,6 +106,11 @@ final class WalRecovery {
 
   private void replaySegment(WalState state, Segment.Name name, boolean last) throws IOException {
     Path path = dir.resolve(name.fileName());
+    long sizeBytes = fs.size(path);
+    if (sizeBytes % WalConfig.PAGE_BYTES != 0 || sizeBytes < segmentHeaderFrameLength()) {
+      throw new WalCorruptionException(
+          path, sizeBytes, "segment is " + sizeBytes + " bytes long, not whole pages: truncated");
+    }
     StorageFile file = fs.openFixed(path);
     Segment segment = new Segment(name.sequence(), name.firstIndex(), path, file);
     state.segments.add(segment);

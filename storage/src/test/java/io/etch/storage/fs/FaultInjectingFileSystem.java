@@ -333,6 +333,11 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
   }
 
   @Override
+  public long size(Path file) throws IOException {
+    return lookup(file).size;
+  }
+
+  @Override
   public StorageFile createFixed(Path file, long sizeBytes) throws IOException {
     Inode inode = create(file, true);
     inode.ensure((int) sizeBytes);
