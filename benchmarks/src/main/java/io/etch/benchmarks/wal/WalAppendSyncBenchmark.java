@@ -1,5 +1,7 @@
 package io.etch.benchmarks.wal;
 
+import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.WritePath;
 import io.etch.storage.wal.SyncPolicy;
 import io.etch.storage.wal.WalConfig;
 import io.etch.storage.wal.WalRecordDescriptor;
@@ -44,7 +46,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code wal}: {@link WriteAheadLog#append} x batch + {@link WriteAheadLog#sync()} (mapped
- *       segments, fdatasync through {@code FileChannel.force(false)}).
+ *       segments, default {@link WritePath#BUFFERED_CHANNEL}: one positional write per sync, then
+ *       fdatasync through {@code FileChannel.force(false)}).
+ *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
+ *       copies into the mapping).
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
  *       FileChannel#write} at the next position of a zero-filled pre-allocated file, then {@code
  *       force(false)}: the physical floor for a durable batch.
@@ -77,6 +82,8 @@ public class WalAppendSyncBenchmark {
   private WriteAheadLog wal;
   private final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
   private long nextIndex;
+  private WriteAheadLog walMappedWrites;
+  private long nextMappedIndex;
 
   private FileChannel preallocated;
   private long preallocatedPosition;
@@ -108,6 +115,12 @@ public class WalAppendSyncBenchmark {
         WriteAheadLog.open(
             WalConfig.builder(dir.resolve("wal")).syncPolicy(SyncPolicy.EVERY_BATCH).build());
     nextIndex = wal.lastIndex() + 1;
+    walMappedWrites =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-mapped-writes"))
+                .fileSystem(new MappedFileSystem(WritePath.MAPPED_MEMORY))
+                .build());
+    nextMappedIndex = walMappedWrites.lastIndex() + 1;
 
     byte[] frames = new byte[FRAME_BYTES * batch];
     new Random(7).nextBytes(frames);
@@ -148,17 +161,21 @@ public class WalAppendSyncBenchmark {
   public void tearDown() throws IOException {
     if (rounds > 0) {
       System.out.printf(
-          "%nINTERLEAVED batch=%d rounds=%d: throughput ratio wal/baseline = %.3f,"
-              + " msync/baseline = %.3f (mean us per batch: wal %.1f, baseline %.1f, msync %.1f)%n",
+          "%nINTERLEAVED batch=%d rounds=%d: throughput ratio to baseline: wal %.3f,"
+              + " wal(mapped writes) %.3f, msync %.3f (mean us per batch: wal %.1f,"
+              + " wal(mapped writes) %.1f, baseline %.1f, msync %.1f)%n",
           batch,
           rounds,
           (double) totalBaselineNanos / totalWalNanos,
+          (double) totalBaselineNanos / totalWalMappedNanos,
           (double) totalBaselineNanos / totalMsyncNanos,
           totalWalNanos / 1e3 / rounds,
+          totalWalMappedNanos / 1e3 / rounds,
           totalBaselineNanos / 1e3 / rounds,
           totalMsyncNanos / 1e3 / rounds);
     }
     wal.close();
+    walMappedWrites.close();
     preallocated.close();
     appending.close();
     mappedStore.release(owner);
@@ -175,9 +192,11 @@ public class WalAppendSyncBenchmark {
     public long walNanos;
     public long baselineNanos;
     public long msyncNanos;
+    public long walMappedWritesNanos;
 
     @Setup(Level.Iteration)
     public void reset() {
+      walMappedWritesNanos = 0;
       walNanos = 0;
       baselineNanos = 0;
       msyncNanos = 0;
@@ -187,6 +206,7 @@ public class WalAppendSyncBenchmark {
   private long totalWalNanos;
   private long totalBaselineNanos;
   private long totalMsyncNanos;
+  private long totalWalMappedNanos;
   private long rounds;
 
   /**
@@ -197,24 +217,27 @@ public class WalAppendSyncBenchmark {
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
     long total = 0;
-    for (int k = 0; k < 3; k++) {
-      int which = (int) ((rounds + k) % 3);
+    for (int k = 0; k < 4; k++) {
+      int which = (int) ((rounds + k) % 4);
       long start = System.nanoTime();
       total +=
           switch (which) {
             case 0 -> wal();
             case 1 -> baselinePreallocated();
+            case 2 -> walMappedWrites();
             default -> mappedMsync();
           };
       long elapsed = System.nanoTime() - start;
       switch (which) {
         case 0 -> nanos.walNanos += elapsed;
         case 1 -> nanos.baselineNanos += elapsed;
+        case 2 -> nanos.walMappedWritesNanos += elapsed;
         default -> nanos.msyncNanos += elapsed;
       }
       switch (which) {
         case 0 -> totalWalNanos += elapsed;
         case 1 -> totalBaselineNanos += elapsed;
+        case 2 -> totalWalMappedNanos += elapsed;
         default -> totalMsyncNanos += elapsed;
       }
     }
@@ -229,6 +252,15 @@ public class WalAppendSyncBenchmark {
     }
     wal.sync();
     return nextIndex;
+  }
+
+  @Benchmark
+  public long walMappedWrites() {
+    for (int i = 0; i < batch; i++) {
+      walMappedWrites.append(nextMappedIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walMappedWrites.sync();
+    return nextMappedIndex;
   }
 
   @Benchmark

@@ -34,8 +34,16 @@ public final class MappedFileSystem implements StorageFileSystem {
    * a mapping call.
    */
   public MappedFileSystem() {
-    io.etch.storage.JvmFlags.requirePresent();
+    this(WritePath.BUFFERED_CHANNEL);
   }
+
+  /** A file system writing mapped files through {@code writePath} (see {@link WritePath}). */
+  public MappedFileSystem(WritePath writePath) {
+    io.etch.storage.JvmFlags.requirePresent();
+    this.writePath = java.util.Objects.requireNonNull(writePath, "writePath");
+  }
+
+  private final WritePath writePath;
 
   @Override
   public void createDirectories(Path dir) throws IOException {
@@ -77,7 +85,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         position += ch.write(zeros, position);
       }
     }
-    return MappedStorageFile.open(file);
+    return MappedStorageFile.open(file, writePath);
   }
 
   @Override
@@ -85,7 +93,7 @@ public final class MappedFileSystem implements StorageFileSystem {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    return MappedStorageFile.open(file);
+    return MappedStorageFile.open(file, writePath);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.etch.storage.fs;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.MappedBytesStore;
@@ -32,24 +33,31 @@ final class MappedStorageFile implements StorageFile {
   private final FileChannel channel;
   private final UnsafeBuffer memory;
   private final long sizeBytes;
+  private final WritePath writePath;
+  private ByteBuffer pending;
+  private long pendingStart = -1;
   private boolean closed;
+
+  private static final int PENDING_BYTES = 1 << 20;
 
   private MappedStorageFile(
       Path path,
       MappedFile mappedFile,
       ReferenceOwner owner,
       MappedBytesStore store,
-      long sizeBytes) {
+      long sizeBytes,
+      WritePath writePath) {
     this.path = path;
     this.mappedFile = mappedFile;
     this.owner = owner;
     this.store = store;
     this.channel = mappedFile.raf().getChannel();
     this.sizeBytes = sizeBytes;
+    this.writePath = writePath;
     this.memory = new UnsafeBuffer(store.addressForWrite(0), Math.toIntExact(sizeBytes));
   }
 
-  static MappedStorageFile open(Path path) throws IOException {
+  static MappedStorageFile open(Path path, WritePath writePath) throws IOException {
     long sizeBytes = java.nio.file.Files.size(path);
     if (sizeBytes <= 0 || sizeBytes > Integer.MAX_VALUE) {
       throw new IOException(
@@ -63,7 +71,7 @@ final class MappedStorageFile implements StorageFile {
     ReferenceOwner owner = ReferenceOwner.temporary("etch-storage-file");
     try {
       MappedBytesStore store = mappedFile.acquireByteStore(owner, 0);
-      return new MappedStorageFile(path, mappedFile, owner, store, sizeBytes);
+      return new MappedStorageFile(path, mappedFile, owner, store, sizeBytes, writePath);
     } catch (IOException | RuntimeException e) {
       mappedFile.releaseLast();
       throw e;
@@ -81,14 +89,62 @@ final class MappedStorageFile implements StorageFile {
   }
 
   @Override
-  public void write(long position, DirectBuffer src, int srcOffset, int lengthBytes) {
+  public void write(long position, DirectBuffer src, int srcOffset, int lengthBytes)
+      throws IOException {
     checkRange(position, lengthBytes);
-    memory.putBytes((int) position, src, srcOffset, lengthBytes);
+    if (writePath == WritePath.MAPPED_MEMORY) {
+      memory.putBytes((int) position, src, srcOffset, lengthBytes);
+      return;
+    }
+    if (pending == null) {
+      pending = ByteBuffer.allocateDirect(PENDING_BYTES);
+    }
+    if (pendingStart >= 0
+        && (position != pendingStart + pending.position() || pending.remaining() < lengthBytes)) {
+      flush();
+    }
+    if (lengthBytes > pending.capacity()) {
+      ByteBuffer copy = ByteBuffer.allocateDirect(lengthBytes);
+      src.getBytes(srcOffset, copy, 0, lengthBytes);
+      writeFully(copy, position);
+      return;
+    }
+    if (pendingStart < 0) {
+      pendingStart = position;
+    }
+    src.getBytes(srcOffset, pending, pending.position(), lengthBytes);
+    pending.position(pending.position() + lengthBytes);
+  }
+
+  private void flush() throws IOException {
+    if (pendingStart >= 0) {
+      pending.flip();
+      long start = pendingStart;
+      pendingStart = -1;
+      try {
+        writeFully(pending, start);
+      } finally {
+        pending.clear();
+      }
+    }
+  }
+
+  private void writeFully(ByteBuffer bytes, long position) throws IOException {
+    long at = position;
+    while (bytes.hasRemaining()) {
+      at += channel.write(bytes, at);
+    }
   }
 
   @Override
-  public void read(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes) {
+  public void read(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
+      throws IOException {
     checkRange(position, lengthBytes);
+    if (pendingStart >= 0
+        && position < pendingStart + pending.position()
+        && position + lengthBytes > pendingStart) {
+      flush();
+    }
     dst.putBytes(dstOffset, memory, (int) position, lengthBytes);
   }
 
@@ -104,15 +160,21 @@ final class MappedStorageFile implements StorageFile {
 
   @Override
   public void sync() throws IOException {
+    flush();
     channel.force(false);
   }
 
+  /** Hands buffered writes to the kernel (not durable) and unmaps the file. */
   @Override
-  public void close() {
+  public void close() throws IOException {
     if (!closed) {
       closed = true;
-      store.release(owner);
-      mappedFile.releaseLast();
+      try {
+        flush();
+      } finally {
+        store.release(owner);
+        mappedFile.releaseLast();
+      }
     }
   }
 }

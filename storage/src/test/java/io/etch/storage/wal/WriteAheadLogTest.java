@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.etch.storage.fs.FaultInjectingFileSystem;
 import io.etch.storage.fs.FaultInjectingFileSystem.CrashMode;
 import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.WritePath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class WriteAheadLogTest {
   @Test
