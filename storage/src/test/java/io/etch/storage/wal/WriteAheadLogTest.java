@@ -148,11 +148,12 @@ class WriteAheadLogTest {
     assertTrue(conflict.getMessage().contains("maxEntryBytes 8192"), conflict.getMessage());
   }
 
-  @Test
-  void worksOnMemoryMappedFiles(@TempDir Path dir) {
+  @ParameterizedTest
+  @EnumSource(WritePath.class)
+  void worksOnMemoryMappedFiles(WritePath writePath, @TempDir Path dir) {
     WalConfig config =
         WalConfig.builder(dir.resolve("wal"))
-            .fileSystem(new MappedFileSystem())
+            .fileSystem(new MappedFileSystem(writePath))
             .segmentSizeBytes(64 << 10)
             .maxEntryBytes(1024)
             .build();
