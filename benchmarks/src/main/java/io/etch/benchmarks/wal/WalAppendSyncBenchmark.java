@@ -53,6 +53,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
  *       FileChannel#write} at the next position of a zero-filled pre-allocated file, then {@code
  *       force(false)}: the physical floor for a durable batch.
+ *   <li>{@code baselinePerRecord}: the plain loop without group commit: each 296-byte record
+ *       written and forced on its own (what a log without batching pays).
  *   <li>{@code baselineAppend}: the same, appending to a growing file (each sync also commits the
  *       new file size), the naive log.
  *   <li>{@code mappedMsync}: the same bytes copied into a chronicle-bytes mapping of a
@@ -161,18 +163,21 @@ public class WalAppendSyncBenchmark {
   public void tearDown() throws IOException {
     if (rounds > 0) {
       System.out.printf(
-          "%nINTERLEAVED batch=%d rounds=%d: throughput ratio to baseline: wal %.3f,"
+          "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
+              + " ratios to the batched floor (one write+force per batch): wal %.3f,"
               + " wal(mapped writes) %.3f, msync %.3f (mean us per batch: wal %.1f,"
-              + " wal(mapped writes) %.1f, baseline %.1f, msync %.1f)%n",
+              + " wal(mapped writes) %.1f, batched floor %.1f, msync %.1f, per-record loop %.1f)%n",
           batch,
           rounds,
+          (double) totalPerRecordNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalMappedNanos,
           (double) totalBaselineNanos / totalMsyncNanos,
           totalWalNanos / 1e3 / rounds,
           totalWalMappedNanos / 1e3 / rounds,
           totalBaselineNanos / 1e3 / rounds,
-          totalMsyncNanos / 1e3 / rounds);
+          totalMsyncNanos / 1e3 / rounds,
+          totalPerRecordNanos / 1e3 / rounds);
     }
     wal.close();
     walMappedWrites.close();
@@ -193,9 +198,11 @@ public class WalAppendSyncBenchmark {
     public long baselineNanos;
     public long msyncNanos;
     public long walMappedWritesNanos;
+    public long perRecordNanos;
 
     @Setup(Level.Iteration)
     public void reset() {
+      perRecordNanos = 0;
       walMappedWritesNanos = 0;
       walNanos = 0;
       baselineNanos = 0;
@@ -207,6 +214,7 @@ public class WalAppendSyncBenchmark {
   private long totalBaselineNanos;
   private long totalMsyncNanos;
   private long totalWalMappedNanos;
+  private long totalPerRecordNanos;
   private long rounds;
 
   /**
@@ -217,14 +225,15 @@ public class WalAppendSyncBenchmark {
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
     long total = 0;
-    for (int k = 0; k < 4; k++) {
-      int which = (int) ((rounds + k) % 4);
+    for (int k = 0; k < 5; k++) {
+      int which = (int) ((rounds + k) % 5);
       long start = System.nanoTime();
       total +=
           switch (which) {
             case 0 -> wal();
             case 1 -> baselinePreallocated();
             case 2 -> walMappedWrites();
+            case 3 -> baselinePerRecord();
             default -> mappedMsync();
           };
       long elapsed = System.nanoTime() - start;
@@ -232,12 +241,14 @@ public class WalAppendSyncBenchmark {
         case 0 -> nanos.walNanos += elapsed;
         case 1 -> nanos.baselineNanos += elapsed;
         case 2 -> nanos.walMappedWritesNanos += elapsed;
+        case 3 -> nanos.perRecordNanos += elapsed;
         default -> nanos.msyncNanos += elapsed;
       }
       switch (which) {
         case 0 -> totalWalNanos += elapsed;
         case 1 -> totalBaselineNanos += elapsed;
         case 2 -> totalWalMappedNanos += elapsed;
+        case 3 -> totalPerRecordNanos += elapsed;
         default -> totalMsyncNanos += elapsed;
       }
     }
@@ -274,6 +285,22 @@ public class WalAppendSyncBenchmark {
       preallocatedPosition += preallocated.write(batchBytes, preallocatedPosition);
     }
     preallocated.force(false);
+    return preallocatedPosition;
+  }
+
+  /** The plain loop without group commit: each record written and forced on its own. */
+  @Benchmark
+  public long baselinePerRecord() throws IOException {
+    for (int i = 0; i < batch; i++) {
+      if (preallocatedPosition + FRAME_BYTES > FILE_BYTES) {
+        preallocatedPosition = 0;
+      }
+      batchBytes.clear().limit(FRAME_BYTES);
+      while (batchBytes.hasRemaining()) {
+        preallocatedPosition += preallocated.write(batchBytes, preallocatedPosition);
+      }
+      preallocated.force(false);
+    }
     return preallocatedPosition;
   }
 

@@ -36,6 +36,10 @@ final class MappedStorageFile implements StorageFile {
   private final WritePath writePath;
   private ByteBuffer pending;
   private long pendingStart = -1;
+
+  /** A failed flush of buffered writes: those bytes are gone, so every later write must fail. */
+  private IOException writeFailure;
+
   private boolean closed;
 
   private static final int PENDING_BYTES = 1 << 20;
@@ -92,6 +96,7 @@ final class MappedStorageFile implements StorageFile {
   public void write(long position, DirectBuffer src, int srcOffset, int lengthBytes)
       throws IOException {
     checkRange(position, lengthBytes);
+    checkNoWriteFailure();
     if (writePath == WritePath.MAPPED_MEMORY) {
       memory.putBytes((int) position, src, srcOffset, lengthBytes);
       return;
@@ -123,9 +128,19 @@ final class MappedStorageFile implements StorageFile {
       pendingStart = -1;
       try {
         writeFully(pending, start);
+      } catch (IOException e) {
+        writeFailure = e;
+        throw e;
       } finally {
         pending.clear();
       }
+    }
+  }
+
+  private void checkNoWriteFailure() throws IOException {
+    if (writeFailure != null) {
+      throw new IOException(
+          path + ": an earlier write-back failed; writes are refused", writeFailure);
     }
   }
 
@@ -160,6 +175,7 @@ final class MappedStorageFile implements StorageFile {
 
   @Override
   public void sync() throws IOException {
+    checkNoWriteFailure();
     flush();
     channel.force(false);
   }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * pre-allocated (zero-filled, {@link WalConfig#segmentSizeBytes()}) and mapped into memory. Records
  * are framed as {@link WalRecordDescriptor} draws: length, CRC32C, the previous record's CRC32C (a
  * chain across records and segments, as in etcd), the durable offset at append time, type, body.
- * Appending encodes a frame into a staging buffer and copies it into the mapping; when a frame does
+ * Appending encodes a frame into a staging buffer and hands it to the segment file (by default
+ * {@link io.etch.storage.fs.WritePath#BUFFERED_CHANNEL}: buffered and written with one positional
+ * write per sync, read back through the mapping; chosen by measurement); when a frame does
  * not fit, the segment is synced and a new one created durably (temp file, sync, rename, directory
  * sync) starting with a header and a copy of the latest hard state and snapshot marker, so that old
  * segments can be deleted whole without losing them.
