@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * chain across records and segments, as in etcd), the durable offset at append time, type, body.
  * Appending encodes a frame into a staging buffer and hands it to the segment file (by default
  * {@link io.etch.storage.fs.WritePath#BUFFERED_CHANNEL}: buffered and written with one positional
- * write per sync, read back through the mapping; chosen by measurement); when a frame does
- * not fit, the segment is synced and a new one created durably (temp file, sync, rename, directory
- * sync) starting with a header and a copy of the latest hard state and snapshot marker, so that old
+ * write per sync, read back through the mapping; chosen by measurement); when a frame does not fit,
+ * the segment is synced and a new one created durably (temp file, sync, rename, directory sync)
+ * starting with a header and a copy of the latest hard state and snapshot marker, so that old
  * segments can be deleted whole without losing them.
  *
  * <p><b>Durability contract (group commit).</b> {@code append*} methods are <em>not</em> durable:
