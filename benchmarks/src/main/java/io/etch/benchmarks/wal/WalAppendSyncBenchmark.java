@@ -214,19 +214,30 @@ public class WalAppendSyncBenchmark {
   private long totalBaselineNanos;
   private long totalMsyncNanos;
   private long totalWalMappedNanos;
+
+  /** Seeded shuffle of the contenders' order each round, so none always follows another. */
+  private final Random order = new Random(1);
+
+  private final int[] sequence = {0, 1, 2, 3, 4};
   private long totalPerRecordNanos;
   private long rounds;
 
   /**
-   * One batch through each contender back to back, in rotating order, timing each: all three see
-   * the same disk conditions (the machine is shared), so the ratio of their times is meaningful
-   * even when absolute figures drift. The ratios are printed at the end of the trial.
+   * One batch through each contender back to back, in a freshly shuffled order, timing each: all
+   * three see the same disk conditions (the machine is shared), so the ratio of their times is
+   * meaningful even when absolute figures drift. The ratios are printed at the end of the trial.
    */
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
     long total = 0;
+    for (int k = 4; k > 0; k--) {
+      int j = order.nextInt(k + 1);
+      int t = sequence[k];
+      sequence[k] = sequence[j];
+      sequence[j] = t;
+    }
     for (int k = 0; k < 5; k++) {
-      int which = (int) ((rounds + k) % 5);
+      int which = sequence[k];
       long start = System.nanoTime();
       total +=
           switch (which) {
