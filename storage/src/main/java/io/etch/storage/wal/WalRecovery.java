@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>In a non-last segment, any valid record after {@code p} means records were lost from the
- *       middle: corruption. Otherwise a bad record at {@code p} is corruption too (the segment was
- *       fully synced), and a zero length is its normal end.
+ *       middle: corruption. Otherwise a bad record at {@code p}, or any non-zero byte after it, is
+ *       corruption too (the segment was fully synced); a zero length followed by zeros is its
+ *       normal end.
  *   <li>In the last segment, a later valid record claiming a durable offset above {@code p} proves
  *       that {@code p} was durable: corruption. Otherwise the damage is a torn tail of unsynced
  *       writes: it is logged (file and offset) and cut off by zeroing it durably.
@@ -167,6 +168,7 @@ final class WalRecovery {
       }
       TailScan tail = reader.scanAfter(file, p, last ? p : -1);
       String what = verdict == Verdict.END ? "end of data" : "bad record (" + reason + ")";
+      // In a non-last segment (fully synced) anything but zeros after the end is damage.
       if (tail.foundValidFrame()) {
         throw new WalCorruptionException(
             path,
@@ -176,8 +178,9 @@ final class WalRecovery {
                 + tail.validFrameOffset()
                 + (last ? " that was appended after offset " + p + " was durable" : ""));
       }
-      if (verdict == Verdict.BAD && !last) {
-        throw new WalCorruptionException(path, p, what + " in a fully synced segment");
+      if (!last && (verdict == Verdict.BAD || tail.anyNonZero(p))) {
+        throw new WalCorruptionException(
+            path, p, what + " followed by non-zero bytes in a fully synced segment");
       }
       if (last && (verdict == Verdict.BAD || tail.anyNonZero(p))) {
         LOG.warn(
