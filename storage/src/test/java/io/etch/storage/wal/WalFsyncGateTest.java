@@ -80,4 +80,42 @@ class WalFsyncGateTest {
       assertEquals(wal.lastIndex(), reopened.lastIndex());
     }
   }
+
+  @Test
+  void interruptedPrefixReleaseNeverLeavesAHole() throws Exception {
+    for (int failAt = 0; failAt < 3; failAt++) {
+      FaultInjectingFileSystem fs = new FaultInjectingFileSystem(36 + failAt);
+      WriteAheadLog wal = WriteAheadLog.open(config(fs));
+      appendRange(wal, 1, 300, 1);
+      wal.appendSnapshotMarker(new WalSnapshotMarker(280, 1));
+      wal.sync();
+      int segments = fs.list(DIR).size();
+      // let `failAt` deletions become durable, then fail the next directory sync
+      WriteAheadLog released = wal;
+      if (failAt > 0) {
+        wal.close();
+        released = WriteAheadLog.open(config(fs));
+        releaseUpToSegments(released, failAt);
+      }
+      fs.failNextDirectorySync();
+      WriteAheadLog target = released;
+      assertThrows(WalFailedException.class, () -> target.releasePrefix(280));
+      target.close();
+      try (WriteAheadLog reopened = WriteAheadLog.open(config(fs.crash(CrashMode.POWER_LOSS)))) {
+        assertEquals(300, reopened.lastIndex());
+        assertTrue(fs.list(DIR).size() < segments || failAt == 0);
+        for (long i = reopened.firstIndex(); i <= 300; i++) {
+          assertEquals(expected(i, 1), reopened.entry(i));
+        }
+      }
+    }
+  }
+
+  /** Releases just enough to delete the {@code count} oldest segments. */
+  private static void releaseUpToSegments(WriteAheadLog wal, int count) throws Exception {
+    WalConfig config = wal.config();
+    java.util.List<String> names = config.fileSystem().list(DIR);
+    long firstOfNext = Long.parseLong(names.get(count).substring(17, 33), 16);
+    wal.releasePrefix(firstOfNext - 1);
+  }
 }

@@ -130,6 +130,33 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void syncPolicyNeverForcesNothingAndEveryBatchForcesOncePerSync() throws Exception {
+    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(7);
+    WalConfig never =
+        WalConfig.builder(DIR)
+            .fileSystem(fs)
+            .segmentSizeBytes(64 << 10)
+            .maxEntryBytes(1024)
+            .syncPolicy(SyncPolicy.NEVER)
+            .build();
+    try (WriteAheadLog wal = WriteAheadLog.open(never)) {
+      int before = fs.syncCount();
+      appendRange(wal, 1, 10, 1);
+      wal.sync();
+      assertEquals(before, fs.syncCount(), "NEVER must not force");
+    }
+    FaultInjectingFileSystem fs2 = new FaultInjectingFileSystem(8);
+    try (WriteAheadLog wal = WriteAheadLog.open(config(fs2, 64 << 10))) {
+      int before = fs2.syncCount();
+      appendRange(wal, 1, 10, 1);
+      wal.sync();
+      assertEquals(before + 1, fs2.syncCount(), "one force per sync of one dirty segment");
+      wal.sync();
+      assertEquals(before + 1, fs2.syncCount(), "nothing dirty, nothing forced");
+    }
+  }
+
+  @Test
   void rejectsMisuseWithTypedErrors() throws Exception {
     FaultInjectingFileSystem fs = new FaultInjectingFileSystem(6);
     try (WriteAheadLog wal = WriteAheadLog.open(config(fs))) {
