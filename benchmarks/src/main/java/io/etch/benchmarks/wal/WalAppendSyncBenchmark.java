@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.MappedBytesStore;
@@ -48,6 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code wal}: {@link WriteAheadLog#append} x batch + {@link WriteAheadLog#sync()} (mapped
  *       segments, default {@link WritePath#BUFFERED_CHANNEL}: one positional write per sync, then
  *       fdatasync through {@code FileChannel.force(false)}).
+ *   <li>{@code walPreallocating}: {@code wal} with {@link WalConfig.Builder#preallocationExecutor}
+ *       set to a single background thread, so the next 64 MiB segment is zero-filled ahead of need
+ *       instead of at the roll.
  *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
  *       copies into the mapping).
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
@@ -63,8 +68,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       log.
  * </ul>
  *
- * Files live under {@code -Detch.bench.dir} (default {@code benchmarks/target/wal-bench}), on the
- * same file system as the build.
+ * {@code -Detch.bench.segmentBytes} sets the WAL segment size (default 64 MiB; smaller makes
+ * segment rolls, and so pre-allocation, visible within a short run). Files live under {@code
+ * -Detch.bench.dir} (default {@code benchmarks/target/wal-bench}), on the same file system as the
+ * build.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -85,6 +92,9 @@ public class WalAppendSyncBenchmark {
   private final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
   private long nextIndex;
   private WriteAheadLog walMappedWrites;
+  private WriteAheadLog walPreallocating;
+  private long nextPreallocatingIndex;
+  private ExecutorService preallocationThread;
   private long nextMappedIndex;
 
   private FileChannel preallocated;
@@ -113,16 +123,36 @@ public class WalAppendSyncBenchmark {
     dir = Files.createTempDirectory(root, "run-");
     new Random(42).nextBytes(payload.byteArray());
 
+    long segmentBytes =
+        Long.getLong("etch.bench.segmentBytes", WalConfig.DEFAULT_SEGMENT_SIZE_BYTES);
     wal =
         WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal")).syncPolicy(SyncPolicy.EVERY_BATCH).build());
+            WalConfig.builder(dir.resolve("wal"))
+                .segmentSizeBytes(segmentBytes)
+                .syncPolicy(SyncPolicy.EVERY_BATCH)
+                .build());
     nextIndex = wal.lastIndex() + 1;
     walMappedWrites =
         WriteAheadLog.open(
             WalConfig.builder(dir.resolve("wal-mapped-writes"))
+                .segmentSizeBytes(segmentBytes)
                 .fileSystem(new MappedFileSystem(WritePath.MAPPED_MEMORY))
                 .build());
     nextMappedIndex = walMappedWrites.lastIndex() + 1;
+    preallocationThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "wal-segment-preallocation");
+              t.setDaemon(true);
+              return t;
+            });
+    walPreallocating =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-preallocating"))
+                .segmentSizeBytes(segmentBytes)
+                .preallocationExecutor(preallocationThread)
+                .build());
+    nextPreallocatingIndex = walPreallocating.lastIndex() + 1;
 
     byte[] frames = new byte[FRAME_BYTES * batch];
     new Random(7).nextBytes(frames);
@@ -165,22 +195,24 @@ public class WalAppendSyncBenchmark {
       System.out.printf(
           "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
               + " ratios to the batched floor (one write+force per batch): wal %.3f,"
-              + " wal(mapped writes) %.3f, msync %.3f (mean us per batch: wal %.1f,"
-              + " wal(mapped writes) %.1f, batched floor %.1f, msync %.1f, per-record loop %.1f)%n",
+              + " wal(next segment prepared ahead) %.3f, msync %.3f (mean us per batch: wal %.1f,"
+              + " wal(prepared ahead) %.1f, batched floor %.1f, msync %.1f, per-record loop %.1f)%n",
           batch,
           rounds,
           (double) totalPerRecordNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalNanos,
-          (double) totalBaselineNanos / totalWalMappedNanos,
+          (double) totalBaselineNanos / totalWalPreallocatingNanos,
           (double) totalBaselineNanos / totalMsyncNanos,
           totalWalNanos / 1e3 / rounds,
-          totalWalMappedNanos / 1e3 / rounds,
+          totalWalPreallocatingNanos / 1e3 / rounds,
           totalBaselineNanos / 1e3 / rounds,
           totalMsyncNanos / 1e3 / rounds,
           totalPerRecordNanos / 1e3 / rounds);
     }
     wal.close();
     walMappedWrites.close();
+    walPreallocating.close();
+    preallocationThread.shutdown();
     preallocated.close();
     appending.close();
     mappedStore.release(owner);
@@ -197,13 +229,13 @@ public class WalAppendSyncBenchmark {
     public long walNanos;
     public long baselineNanos;
     public long msyncNanos;
-    public long walMappedWritesNanos;
+    public long walPreallocatingNanos;
     public long perRecordNanos;
 
     @Setup(Level.Iteration)
     public void reset() {
       perRecordNanos = 0;
-      walMappedWritesNanos = 0;
+      walPreallocatingNanos = 0;
       walNanos = 0;
       baselineNanos = 0;
       msyncNanos = 0;
@@ -213,7 +245,7 @@ public class WalAppendSyncBenchmark {
   private long totalWalNanos;
   private long totalBaselineNanos;
   private long totalMsyncNanos;
-  private long totalWalMappedNanos;
+  private long totalWalPreallocatingNanos;
 
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
   private final Random order = new Random(1);
@@ -243,7 +275,7 @@ public class WalAppendSyncBenchmark {
           switch (which) {
             case 0 -> wal();
             case 1 -> baselinePreallocated();
-            case 2 -> walMappedWrites();
+            case 2 -> walPreallocating();
             case 3 -> baselinePerRecord();
             default -> mappedMsync();
           };
@@ -251,14 +283,14 @@ public class WalAppendSyncBenchmark {
       switch (which) {
         case 0 -> nanos.walNanos += elapsed;
         case 1 -> nanos.baselineNanos += elapsed;
-        case 2 -> nanos.walMappedWritesNanos += elapsed;
+        case 2 -> nanos.walPreallocatingNanos += elapsed;
         case 3 -> nanos.perRecordNanos += elapsed;
         default -> nanos.msyncNanos += elapsed;
       }
       switch (which) {
         case 0 -> totalWalNanos += elapsed;
         case 1 -> totalBaselineNanos += elapsed;
-        case 2 -> totalWalMappedNanos += elapsed;
+        case 2 -> totalWalPreallocatingNanos += elapsed;
         case 3 -> totalPerRecordNanos += elapsed;
         default -> totalMsyncNanos += elapsed;
       }
@@ -274,6 +306,15 @@ public class WalAppendSyncBenchmark {
     }
     wal.sync();
     return nextIndex;
+  }
+
+  @Benchmark
+  public long walPreallocating() {
+    for (int i = 0; i < batch; i++) {
+      walPreallocating.append(nextPreallocatingIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walPreallocating.sync();
+    return nextPreallocatingIndex;
   }
 
   @Benchmark
