@@ -129,6 +129,7 @@ public class WalAppendSyncBenchmark {
         WriteAheadLog.open(
             WalConfig.builder(dir.resolve("wal"))
                 .segmentSizeBytes(segmentBytes)
+                .maxEntryBytes(64 << 10)
                 .syncPolicy(SyncPolicy.EVERY_BATCH)
                 .build());
     nextIndex = wal.lastIndex() + 1;
@@ -136,6 +137,7 @@ public class WalAppendSyncBenchmark {
         WriteAheadLog.open(
             WalConfig.builder(dir.resolve("wal-mapped-writes"))
                 .segmentSizeBytes(segmentBytes)
+                .maxEntryBytes(64 << 10)
                 .fileSystem(new MappedFileSystem(WritePath.MAPPED_MEMORY))
                 .build());
     nextMappedIndex = walMappedWrites.lastIndex() + 1;
@@ -150,6 +152,7 @@ public class WalAppendSyncBenchmark {
         WriteAheadLog.open(
             WalConfig.builder(dir.resolve("wal-preallocating"))
                 .segmentSizeBytes(segmentBytes)
+                .maxEntryBytes(64 << 10)
                 .preallocationExecutor(preallocationThread)
                 .build());
     nextPreallocatingIndex = walPreallocating.lastIndex() + 1;
