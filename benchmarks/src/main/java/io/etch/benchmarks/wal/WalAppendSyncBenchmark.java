@@ -1,6 +1,7 @@
 package io.etch.benchmarks.wal;
 
 import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.Preallocation;
 import io.etch.storage.fs.WritePath;
 import io.etch.storage.wal.SyncPolicy;
 import io.etch.storage.wal.WalConfig;
@@ -53,6 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code walPreallocating}: {@code wal} with {@link WalConfig.Builder#preallocationExecutor}
  *       set to a single background thread, so the next 64 MiB segment is zero-filled ahead of need
  *       instead of at the roll.
+ *   <li>{@code walSparse}: {@code wal} on {@link Preallocation#SPARSE} segments (length set, no
+ *       zeros written).
  *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
  *       copies into the mapping).
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
@@ -93,6 +96,10 @@ public class WalAppendSyncBenchmark {
   private long nextIndex;
   private WriteAheadLog walMappedWrites;
   private WriteAheadLog walPreallocating;
+  private WriteAheadLog walSparse;
+  private WriteAheadLog walCpuOnly;
+  private long nextCpuOnlyIndex;
+  private long nextSparseIndex;
   private long nextPreallocatingIndex;
   private ExecutorService preallocationThread;
   private long nextMappedIndex;
@@ -156,6 +163,22 @@ public class WalAppendSyncBenchmark {
                 .preallocationExecutor(preallocationThread)
                 .build());
     nextPreallocatingIndex = walPreallocating.lastIndex() + 1;
+    walSparse =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-sparse"))
+                .segmentSizeBytes(segmentBytes)
+                .maxEntryBytes(64 << 10)
+                .fileSystem(new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE))
+                .build());
+    nextSparseIndex = walSparse.lastIndex() + 1;
+    walCpuOnly =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-cpu-only"))
+                .segmentSizeBytes(segmentBytes)
+                .maxEntryBytes(64 << 10)
+                .syncPolicy(SyncPolicy.NEVER)
+                .build());
+    nextCpuOnlyIndex = walCpuOnly.lastIndex() + 1;
 
     byte[] frames = new byte[FRAME_BYTES * batch];
     new Random(7).nextBytes(frames);
@@ -198,23 +221,26 @@ public class WalAppendSyncBenchmark {
       System.out.printf(
           "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
               + " ratios to the batched floor (one write+force per batch): wal %.3f,"
-              + " wal(next segment prepared ahead) %.3f, msync %.3f (mean us per batch: wal %.1f,"
-              + " wal(prepared ahead) %.1f, batched floor %.1f, msync %.1f, per-record loop %.1f)%n",
+              + " wal(next segment prepared ahead) %.3f, wal(sparse segments) %.3f (mean us per"
+              + " batch: wal %.1f, wal(prepared ahead) %.1f, batched floor %.1f, wal(sparse) %.1f,"
+              + " per-record loop %.1f)%n",
           batch,
           rounds,
           (double) totalPerRecordNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalPreallocatingNanos,
-          (double) totalBaselineNanos / totalMsyncNanos,
+          (double) totalBaselineNanos / totalWalSparseNanos,
           totalWalNanos / 1e3 / rounds,
           totalWalPreallocatingNanos / 1e3 / rounds,
           totalBaselineNanos / 1e3 / rounds,
-          totalMsyncNanos / 1e3 / rounds,
+          totalWalSparseNanos / 1e3 / rounds,
           totalPerRecordNanos / 1e3 / rounds);
     }
     wal.close();
     walMappedWrites.close();
     walPreallocating.close();
+    walSparse.close();
+    walCpuOnly.close();
     preallocationThread.shutdown();
     preallocated.close();
     appending.close();
@@ -231,7 +257,7 @@ public class WalAppendSyncBenchmark {
   public static class InterleavedNanos {
     public long walNanos;
     public long baselineNanos;
-    public long msyncNanos;
+    public long walSparseNanos;
     public long walPreallocatingNanos;
     public long perRecordNanos;
 
@@ -241,13 +267,13 @@ public class WalAppendSyncBenchmark {
       walPreallocatingNanos = 0;
       walNanos = 0;
       baselineNanos = 0;
-      msyncNanos = 0;
+      walSparseNanos = 0;
     }
   }
 
   private long totalWalNanos;
   private long totalBaselineNanos;
-  private long totalMsyncNanos;
+  private long totalWalSparseNanos;
   private long totalWalPreallocatingNanos;
 
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
@@ -280,7 +306,7 @@ public class WalAppendSyncBenchmark {
             case 1 -> baselinePreallocated();
             case 2 -> walPreallocating();
             case 3 -> baselinePerRecord();
-            default -> mappedMsync();
+            default -> walSparse();
           };
       long elapsed = System.nanoTime() - start;
       switch (which) {
@@ -288,14 +314,14 @@ public class WalAppendSyncBenchmark {
         case 1 -> nanos.baselineNanos += elapsed;
         case 2 -> nanos.walPreallocatingNanos += elapsed;
         case 3 -> nanos.perRecordNanos += elapsed;
-        default -> nanos.msyncNanos += elapsed;
+        default -> nanos.walSparseNanos += elapsed;
       }
       switch (which) {
         case 0 -> totalWalNanos += elapsed;
         case 1 -> totalBaselineNanos += elapsed;
         case 2 -> totalWalPreallocatingNanos += elapsed;
         case 3 -> totalPerRecordNanos += elapsed;
-        default -> totalMsyncNanos += elapsed;
+        default -> totalWalSparseNanos += elapsed;
       }
     }
     rounds++;
@@ -309,6 +335,25 @@ public class WalAppendSyncBenchmark {
     }
     wal.sync();
     return nextIndex;
+  }
+
+  /** The log's own CPU cost: {@link SyncPolicy#NEVER}, so sync() forces nothing. */
+  @Benchmark
+  public long walCpuOnly() {
+    for (int i = 0; i < batch; i++) {
+      walCpuOnly.append(nextCpuOnlyIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walCpuOnly.sync();
+    return nextCpuOnlyIndex;
+  }
+
+  @Benchmark
+  public long walSparse() {
+    for (int i = 0; i < batch; i++) {
+      walSparse.append(nextSparseIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walSparse.sync();
+    return nextSparseIndex;
   }
 
   @Benchmark

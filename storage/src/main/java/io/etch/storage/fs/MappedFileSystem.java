@@ -39,11 +39,18 @@ public final class MappedFileSystem implements StorageFileSystem {
 
   /** A file system writing mapped files through {@code writePath} (see {@link WritePath}). */
   public MappedFileSystem(WritePath writePath) {
+    this(writePath, Preallocation.ZERO_FILL);
+  }
+
+  /** A file system with explicit write path and pre-allocation (see the two enums). */
+  public MappedFileSystem(WritePath writePath, Preallocation preallocation) {
     io.etch.storage.JvmFlags.requirePresent();
     this.writePath = java.util.Objects.requireNonNull(writePath, "writePath");
+    this.preallocation = java.util.Objects.requireNonNull(preallocation, "preallocation");
   }
 
   private final WritePath writePath;
+  private final Preallocation preallocation;
 
   @Override
   public void createDirectories(Path dir) throws IOException {
@@ -78,6 +85,10 @@ public final class MappedFileSystem implements StorageFileSystem {
   public StorageFile createFixed(Path file, long sizeBytes) throws IOException {
     try (FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      if (preallocation == Preallocation.SPARSE) {
+        ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
+        return MappedStorageFile.open(file, writePath);
+      }
       ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
       long position = 0;
       while (position < sizeBytes) {

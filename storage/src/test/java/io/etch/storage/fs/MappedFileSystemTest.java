@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,5 +56,18 @@ class MappedFileSystemTest {
     }
     fs.delete(dir.resolve("g"));
     assertFalse(fs.exists(dir.resolve("g")));
+  }
+
+  @Test
+  void sparseFixedFilesHaveTheirFullSizeAndReadAsZeros(@TempDir Path dir) throws Exception {
+    MappedFileSystem fs = new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE);
+    try (StorageFile f = fs.createFixed(dir.resolve("s"), 1 << 20)) {
+      assertEquals(1 << 20, Files.size(dir.resolve("s")));
+      UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
+      f.read((1 << 20) - 4096, out, 0, 4096);
+      for (byte b : out.byteArray()) {
+        assertEquals(0, b);
+      }
+    }
   }
 }

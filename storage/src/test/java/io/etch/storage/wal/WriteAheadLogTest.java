@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.etch.storage.fs.FaultInjectingFileSystem;
 import io.etch.storage.fs.FaultInjectingFileSystem.CrashMode;
 import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.Preallocation;
 import io.etch.storage.fs.WritePath;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -227,6 +228,24 @@ class WriteAheadLogTest {
       long bytes = page.stream().mapToLong(e -> e.payload().length).sum();
       assertTrue(!page.isEmpty() && bytes <= 1000 && page.size() < 1010, "page " + page.size());
       assertEquals(expected(1, 1), page.get(0));
+    }
+  }
+
+  @Test
+  void worksOnSparseSegments(@TempDir Path dir) {
+    WalConfig config =
+        WalConfig.builder(dir.resolve("wal"))
+            .fileSystem(new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE))
+            .segmentSizeBytes(64 << 10)
+            .maxEntryBytes(1024)
+            .build();
+    try (WriteAheadLog wal = WriteAheadLog.open(config)) {
+      appendRange(wal, 1, 1000, 1);
+      wal.sync();
+    }
+    try (WriteAheadLog wal = WriteAheadLog.open(config)) {
+      assertEquals(1000, wal.lastIndex());
+      assertEquals(expected(777, 1), wal.entry(777));
     }
   }
 }
