@@ -2,6 +2,7 @@ package io.etch.raft;
 
 import io.etch.raft.conf.ConfChange;
 import io.etch.raft.conf.ConfChangeCodec;
+import io.etch.raft.conf.ConfChangeType;
 import io.etch.raft.conf.ConfChanger;
 import io.etch.raft.log.RaftLog;
 import io.etch.raft.quorum.VoteResult;
@@ -67,6 +68,16 @@ final class Raft {
   int electionElapsed;
   private int heartbeatElapsed;
   long leadTransferee;
+
+  /** A leader that applied its own removal or demotion, looking for a successor. */
+  private boolean steppingDown;
+
+  /**
+   * The leader proposed its own removal or demotion: it accepts no more entries, so that once the
+   * change is applied the remaining voters can match its whole log and elect a successor.
+   */
+  private boolean removingSelf;
+
   long pendingConfIndex;
   private long uncommittedBytes;
   boolean isLearner;
@@ -132,6 +143,8 @@ final class Raft {
     heartbeatElapsed = 0;
     randomizedElectionTimeout = electionTimeout + random.nextInt(electionTimeout);
     leadTransferee = Message.NONE;
+    steppingDown = false;
+    removingSelf = false;
     tracker.resetVotes();
     long last = log.lastIndex();
     long stable = log.lastStableIndex();
@@ -436,15 +449,20 @@ final class Raft {
     if (m.entries().isEmpty()) {
       throw new IllegalArgumentException("proposal without entries from " + m.from());
     }
-    if (!tracker.isMember(id)) {
-      throw new ProposalDroppedException(DropReason.NOT_A_MEMBER, lead, "leader was removed");
-    }
-    if (leadTransferee != Message.NONE) {
+    if (steppingDown || !tracker.voters().contains(id)) {
       throw new ProposalDroppedException(
-          DropReason.LEADERSHIP_TRANSFER_IN_PROGRESS, lead, "transferring to " + leadTransferee);
+          DropReason.NOT_A_MEMBER, lead, "leader was removed or demoted");
+    }
+    if (leadTransferee != Message.NONE || removingSelf) {
+      throw new ProposalDroppedException(
+          DropReason.LEADERSHIP_TRANSFER_IN_PROGRESS,
+          lead,
+          removingSelf ? "leader is removing itself" : "transferring to " + leadTransferee);
     }
     List<Entry> ents = m.entries();
     ConfState simulated = null;
+    long confIndex = 0;
+    boolean selfRemoval = false;
     for (int i = 0; i < ents.size(); i++) {
       Entry e = ents.get(i);
       if (e.type() != EntryType.CONF_CHANGE) {
@@ -462,9 +480,14 @@ final class Raft {
         throw new ProposalDroppedException(DropReason.INVALID_CONF_CHANGE, lead, invalid);
       }
       simulated = tracker.confState();
-      pendingConfIndex = log.lastIndex() + i + 1;
+      confIndex = log.lastIndex() + i + 1;
+      selfRemoval = cc.nodeId() == id && cc.type() != ConfChangeType.ADD_VOTER;
     }
     appendEntries(ents, true);
+    if (confIndex != 0) {
+      pendingConfIndex = confIndex;
+      removingSelf = selfRemoval;
+    }
     broadcastAppend();
   }
 
@@ -575,6 +598,21 @@ final class Raft {
     if (m.from() == leadTransferee && pr.match() == log.lastIndex()) {
       sendTimeoutNow(m.from());
     }
+    maybeHandOver();
+  }
+
+  /** A removed leader hands over to the first voter that holds its whole log. */
+  private void maybeHandOver() {
+    if (!steppingDown || state != StateRole.LEADER) {
+      return;
+    }
+    for (long v : tracker.voters().ids()) {
+      if (v != id && tracker.progress(v).match() == log.lastIndex()) {
+        sendTimeoutNow(v);
+        becomeFollower(term, Message.NONE);
+        return;
+      }
+    }
   }
 
   private void handleHeartbeatResponse(Message m, Progress pr) {
@@ -585,6 +623,10 @@ final class Raft {
     }
     if (pr.match() < log.lastIndex()) {
       sendAppend(m.from());
+    }
+    maybeHandOver();
+    if (state != StateRole.LEADER) {
+      return;
     }
     if (config.readOnlyOption() != ReadOnlyOption.SAFE || m.context().length == 0) {
       return;
@@ -954,8 +996,14 @@ final class Raft {
       return next;
     }
     if (!tracker.voters().contains(id)) {
-      // removed or demoted: a leader outside the voters steps down; the rest elect anew
-      becomeFollower(term, Message.NONE);
+      // removed or demoted (§4.2.2): keep replicating until a remaining voter holds our whole
+      // log, then hand over with TimeoutNow and step down. Stepping down at once could leave
+      // the remaining voters unable to elect anyone: the removed leader may hold the only
+      // up-to-date log, and it no longer campaigns.
+      steppingDown = true;
+      maybeCommit();
+      broadcastAppend();
+      maybeHandOver();
       return next;
     }
     if (maybeCommit()) {
