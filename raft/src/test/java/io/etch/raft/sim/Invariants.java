@@ -41,10 +41,17 @@ final class Invariants {
   private final Long2LongHashMap recordedCommit = new Long2LongHashMap(0);
   private final HashMap<ByteBuffer, Long> readFloor = new HashMap<>();
   private long readsServed;
+  long snapshotsInstalled;
+  long confChangesApplied;
+  long restarts;
   private long trace = 0xcbf29ce484222325L;
 
   long traceHash() {
     return trace;
+  }
+
+  int leaderTerms() {
+    return leaderByTerm.size();
   }
 
   long readsServed() {
@@ -155,6 +162,7 @@ final class Invariants {
 
   void onConfApplied(SimNode n, ConfChange cc, ConfState cs) {
     trace(13, n.id, cc.type().ordinal(), cc.nodeId());
+    confChangesApplied++;
   }
 
   void onReadRequested(byte[] ctx) {
@@ -196,6 +204,7 @@ final class Invariants {
     }
     // a commit learnt but not persisted may be lost in a crash; the persisted one may not
     lastCommit.put(n.id, persistedCommit);
+    restarts++;
   }
 
   /** Per-step checks over every live member. */

@@ -151,6 +151,7 @@ final class SimNode {
       if (rd.snapshot() != null) {
         restoreStateMachine(rd.snapshot());
         confState = rd.snapshot().metadata().confState();
+        inv.snapshotsInstalled++;
         inv.onApplied(this, smIndex, smHash);
       }
       for (Entry e : rd.committedEntries()) {

@@ -39,7 +39,11 @@ public final class Simulation {
       long leaderTerm,
       int members,
       long readsServed,
-      long proposalsAccepted) {}
+      long proposalsAccepted,
+      int leaderTerms,
+      long snapshotsInstalled,
+      long confChangesApplied,
+      long restarts) {}
 
   private static final int ELECTION_TICKS = 10;
 
@@ -157,7 +161,7 @@ public final class Simulation {
     } else if (dice < 78) {
       net.heal();
       inv.trace(3, now, 0, 0);
-    } else if (dice < 80) {
+    } else if (dice < 79) {
       crashRandom();
     } else if (dice < 84) {
       restartRandom();
@@ -509,7 +513,11 @@ public final class Simulation {
             l.raw.term(),
             l.confState.voters().length + l.confState.learners().length,
             inv.readsServed(),
-            proposalsAccepted);
+            proposalsAccepted,
+            inv.leaderTerms(),
+            inv.snapshotsInstalled,
+            inv.confChangesApplied,
+            inv.restarts);
       }
     }
     StringBuilder s =
