@@ -899,8 +899,13 @@ final class Raft {
     }
   }
 
+  /** Sends at least one append (or heartbeat-like empty one), then fills the inflight window. */
   private void sendAppend(long to) {
-    maybeSendAppend(to, true);
+    if (maybeSendAppend(to, true)) {
+      while (maybeSendAppend(to, false)) {
+        // pipelining: keep sending while the window and the log allow
+      }
+    }
   }
 
   /**
