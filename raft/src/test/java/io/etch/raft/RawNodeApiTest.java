@@ -272,4 +272,71 @@ class RawNodeApiTest {
     again.advance(rd);
     assertFalse(again.hasReady());
   }
+
+  @Test
+  void leaseBasedReadAnswersWithoutAHeartbeatRound() {
+    MemoryStorage s = boot(1, 2, 3);
+    RawNode n = node(1, s, b -> b.checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
+    makeLeader(n, s);
+    n.step(Message.builder(MessageType.APP_RESP).from(2).to(1).term(n.term()).index(2).build());
+    drain(n, s);
+    n.readIndex(new byte[] {7});
+    Ready rd = n.ready();
+    assertEquals(1, rd.readStates().size());
+    assertEquals(2, rd.readStates().get(0).index());
+    assertTrue(ofType(rd.messagesBeforePersist(), MessageType.HEARTBEAT).isEmpty());
+    n.advance(rd);
+  }
+
+  @Test
+  void followerBehindCompactedLogGetsSnapshotAndFailureFallsBackToProbe() {
+    MemoryStorage s = boot(1, 2, 3);
+    RawNode n = node(1, s);
+    makeLeader(n, s);
+    n.step(Message.builder(MessageType.APP_RESP).from(2).to(1).term(n.term()).index(2).build());
+    drain(n, s);
+    n.propose(new byte[] {1});
+    drain(n, s);
+    n.step(Message.builder(MessageType.APP_RESP).from(2).to(1).term(n.term()).index(3).build());
+    drain(n, s);
+    assertEquals(3, n.commitIndex());
+    s.createSnapshot(3, ConfState.of(new long[] {1, 2, 3}, new long[0]), new byte[] {42});
+    s.compact(3);
+    // member 3 never answered: its probe at index 1 is rejected, and index 1 is compacted
+    n.step(
+        Message.builder(MessageType.APP_RESP)
+            .from(3)
+            .to(1)
+            .term(n.term())
+            .index(1)
+            .reject(true)
+            .rejectHint(1)
+            .build());
+    List<Message> sent = drain(n, s);
+    Message snap = ofType(sent, MessageType.SNAP).get(0);
+    assertEquals(3, snap.snapshot().metadata().index());
+    assertEquals(
+        io.etch.raft.tracker.ProgressState.SNAPSHOT, n.status().progress().get(3L).state());
+    n.reportSnapshot(3, SnapshotStatus.FAILURE);
+    assertEquals(io.etch.raft.tracker.ProgressState.PROBE, n.status().progress().get(3L).state());
+    // a follower installing the snapshot reports its new position
+    MemoryStorage fs = new MemoryStorage();
+    RawNode f = node(3, fs);
+    f.step(snap);
+    Ready rd = f.ready();
+    assertNotNull(rd.snapshot());
+    assertEquals(3, ofType(rd.messagesAfterPersist(), MessageType.APP_RESP).get(0).index());
+    fs.applySnapshot(rd.snapshot());
+    f.advance(rd);
+    assertEquals(3, f.appliedIndex());
+  }
+
+  @Test
+  void localMessageTypesCannotBeStepped() {
+    MemoryStorage s = boot(1, 2, 3);
+    RawNode n = node(1, s);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> n.step(Message.builder(MessageType.HUP).from(1).build()));
+  }
 }
