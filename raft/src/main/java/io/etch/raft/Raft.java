@@ -5,15 +5,13 @@ import io.etch.raft.conf.ConfChangeCodec;
 import io.etch.raft.conf.ConfChangeType;
 import io.etch.raft.conf.ConfChanger;
 import io.etch.raft.log.RaftLog;
+import io.etch.raft.quorum.MajorityConfig;
 import io.etch.raft.quorum.VoteResult;
 import io.etch.raft.read.ReadIndexQueue;
 import io.etch.raft.read.ReadOnlyOption;
 import io.etch.raft.read.ReadState;
-import io.etch.raft.storage.CompactedException;
 import io.etch.raft.storage.InitialState;
 import io.etch.raft.storage.RaftStorage;
-import io.etch.raft.storage.SnapshotTemporarilyUnavailableException;
-import io.etch.raft.storage.UnavailableException;
 import io.etch.raft.tracker.Progress;
 import io.etch.raft.tracker.ProgressState;
 import io.etch.raft.tracker.ProgressTracker;
@@ -58,6 +56,7 @@ final class Raft {
   final List<Message> msgs = new ArrayList<>();
   final List<ReadState> readStates = new ArrayList<>();
   private final ReadIndexQueue readIndexQueue;
+  private final Replicator replicator;
   private final List<Message> pendingReadIndexMessages = new ArrayList<>();
 
   private final RaftConfig config;
@@ -78,6 +77,17 @@ final class Raft {
    */
   private boolean removingSelf;
 
+  /**
+   * Set when this member applies its own removal or demotion: the voters of the configuration
+   * before it. Under etcd-style apply-time membership the remaining voters may not yet know the
+   * removal is committed and still count our vote, while our log may be the only up-to-date one; we
+   * then refuse their votes and never campaign, a deadlock. So until a leader contacts us or we
+   * hand over, we may campaign under that previous configuration (safe: with single-server changes
+   * its majorities intersect those of the new configuration), and as leader we only replicate until
+   * a remaining voter holds our whole log, then send it TimeoutNow.
+   */
+  private long[] handoverVoters;
+
   long pendingConfIndex;
   private long uncommittedBytes;
   boolean isLearner;
@@ -91,6 +101,7 @@ final class Raft {
     this.log = new RaftLog(storage, config.maxCommittedBytesPerReady());
     this.tracker = new ProgressTracker(config.maxInflightMsgs(), config.maxInflightBytes());
     this.readIndexQueue = new ReadIndexQueue(config.maxPendingReadIndex());
+    this.replicator = new Replicator(id, log, tracker, config.maxSizePerMsgBytes(), msgs);
     InitialState init = storage.initialState();
     ConfState cs = init.confState();
     if (cs.isJoint()) {
@@ -126,9 +137,17 @@ final class Raft {
     return new SoftState(lead, state);
   }
 
-  /** Whether this member may campaign: a voter of its current configuration. */
+  /**
+   * Whether this member may campaign: a voter of its current configuration, or a member that
+   * applied its own removal and has not handed over yet (see {@link #handoverVoters}).
+   */
   boolean promotable() {
-    return tracker.voters().contains(id);
+    return tracker.voters().contains(id) || handoverVoters != null;
+  }
+
+  /** The voters an election of ours is decided by. */
+  private MajorityConfig electionVoters() {
+    return handoverVoters != null ? new MajorityConfig(handoverVoters) : tracker.voters();
   }
 
   // ---------------------------------------------------------------- role transitions
@@ -191,11 +210,19 @@ final class Raft {
     lead = id;
     state = StateRole.LEADER;
     Progress self = tracker.progress(id);
-    self.becomeReplicate();
+    if (self != null) {
+      self.becomeReplicate();
+    }
+    if (!tracker.voters().contains(id)) {
+      // elected to hand over (see handoverVoters): replicate, then pass leadership on
+      steppingDown = true;
+    }
     // §5.4.2 / §8: an empty entry of our term lets us commit (and learn the commit index).
     appendEntries(List.of(new Entry(0, 0, EntryType.NORMAL, null)), false);
     // no membership change until that entry is applied (single-server change safety)
     pendingConfIndex = log.lastIndex();
+    // a committed-but-unapplied change may already remove us: then accept nothing more
+    removingSelf = pendingChangeRemovesSelf();
     LOG.debug("member {} became leader at term {}", id, term);
   }
 
@@ -329,6 +356,25 @@ final class Raft {
     campaign(kind);
   }
 
+  private boolean pendingChangeRemovesSelf() {
+    long lo = Math.max(log.applied() + 1, log.firstIndex());
+    long hi = log.lastIndex() + 1;
+    while (lo < hi) {
+      List<Entry> ents = log.slice(lo, hi, config.maxSizePerMsgBytes());
+      for (int i = 0; i < ents.size(); i++) {
+        Entry e = ents.get(i);
+        if (e.type() == EntryType.CONF_CHANGE) {
+          ConfChange cc = ConfChangeCodec.decode(e.data());
+          if (cc.nodeId() == id && cc.type() != ConfChangeType.ADD_VOTER) {
+            return true;
+          }
+        }
+      }
+      lo += ents.size();
+    }
+    return false;
+  }
+
   private boolean hasUnappliedConfChanges() {
     if (log.applied() >= log.committed()) {
       return false;
@@ -360,7 +406,8 @@ final class Raft {
       voteTerm = term;
     }
     tracker.recordVote(id, true);
-    if (tracker.tallyVotes() == VoteResult.WON) {
+    MajorityConfig electorate = electionVoters();
+    if (tracker.tallyVotes(electorate) == VoteResult.WON) {
       // single voter
       if (kind == CampaignKind.PRE_ELECTION) {
         campaign(CampaignKind.ELECTION);
@@ -370,7 +417,7 @@ final class Raft {
       return;
     }
     byte[] ctx = kind == CampaignKind.TRANSFER ? CampaignKind.TRANSFER_CONTEXT : null;
-    for (long v : tracker.voters().ids()) {
+    for (long v : electorate.ids()) {
       if (v == id) {
         continue;
       }
@@ -609,6 +656,7 @@ final class Raft {
     for (long v : tracker.voters().ids()) {
       if (v != id && tracker.progress(v).match() == log.lastIndex()) {
         sendTimeoutNow(v);
+        handoverVoters = null;
         becomeFollower(term, Message.NONE);
         return;
       }
@@ -756,7 +804,7 @@ final class Raft {
           return;
         }
         tracker.recordVote(m.from(), !m.reject());
-        switch (tracker.tallyVotes()) {
+        switch (tracker.tallyVotes(electionVoters())) {
           case WON -> {
             if (state == StateRole.PRE_CANDIDATE) {
               campaign(CampaignKind.ELECTION);
@@ -785,18 +833,15 @@ final class Raft {
         msgs.add(m.toBuilder().to(lead).term(0).build());
       }
       case APP -> {
-        electionElapsed = 0;
-        lead = m.from();
+        heardFromLeader(m.from());
         handleAppend(m);
       }
       case HEARTBEAT -> {
-        electionElapsed = 0;
-        lead = m.from();
+        heardFromLeader(m.from());
         handleHeartbeat(m);
       }
       case SNAP -> {
-        electionElapsed = 0;
-        lead = m.from();
+        heardFromLeader(m.from());
         handleSnapshot(m);
       }
       case TIMEOUT_NOW -> {
@@ -806,6 +851,13 @@ final class Raft {
       case READ_INDEX_RESP -> readStates.add(new ReadState(m.index(), m.context()));
       default -> {}
     }
+  }
+
+  private void heardFromLeader(long leader) {
+    electionElapsed = 0;
+    lead = leader;
+    // a leader that still replicates to us will commit and spread our removal itself
+    handoverVoters = null;
   }
 
   private void forwardOrReject(Message m) {
@@ -889,101 +941,20 @@ final class Raft {
     return true;
   }
 
-  // ---------------------------------------------------------------- leader sending
-
   private void broadcastAppend() {
-    for (long m : tracker.memberIds()) {
-      if (m != id) {
-        sendAppend(m);
-      }
-    }
+    replicator.broadcastAppend(term);
   }
 
-  /** Sends at least one append (or heartbeat-like empty one), then fills the inflight window. */
   private void sendAppend(long to) {
-    if (maybeSendAppend(to, true)) {
-      while (maybeSendAppend(to, false)) {
-        // pipelining: keep sending while the window and the log allow
-      }
-    }
+    replicator.sendAppend(to, term);
   }
 
-  /**
-   * Sends the next append (or a snapshot) to {@code to} unless flow control pauses it; returns
-   * whether a message was sent.
-   */
   private boolean maybeSendAppend(long to, boolean sendIfEmpty) {
-    Progress pr = tracker.progress(to);
-    if (pr == null || pr.isPaused()) {
-      return false;
-    }
-    long prevIndex = pr.next() - 1;
-    long prevTerm;
-    List<Entry> ents;
-    try {
-      prevTerm = log.term(prevIndex);
-      ents = log.entries(pr.next(), config.maxSizePerMsgBytes());
-    } catch (CompactedException | UnavailableException e) {
-      return sendSnapshot(to, pr);
-    }
-    if (ents.isEmpty() && !sendIfEmpty) {
-      return false;
-    }
-    Message.Builder b =
-        Message.builder(MessageType.APP)
-            .to(to)
-            .term(term)
-            .index(prevIndex)
-            .logTerm(prevTerm)
-            .entries(ents)
-            .commit(log.committed());
-    if (!ents.isEmpty()) {
-      switch (pr.state()) {
-        case REPLICATE -> {
-          long last = ents.get(ents.size() - 1).index();
-          pr.optimisticUpdate(last);
-          long bytes = 0;
-          for (int i = 0; i < ents.size(); i++) {
-            bytes += ents.get(i).sizeBytes();
-          }
-          pr.inflights().add(last, bytes);
-        }
-        case PROBE -> pr.probeSent(true);
-        case SNAPSHOT ->
-            throw new IllegalStateException("sending append to " + to + " in snapshot state");
-      }
-    }
-    send(b);
-    return true;
-  }
-
-  private boolean sendSnapshot(long to, Progress pr) {
-    if (!pr.recentActive()) {
-      return false;
-    }
-    Snapshot snap;
-    try {
-      snap = log.snapshot();
-    } catch (SnapshotTemporarilyUnavailableException e) {
-      return false;
-    }
-    if (snap.isEmpty()) {
-      throw new IllegalStateException("need a non-empty snapshot to catch up member " + to);
-    }
-    send(Message.builder(MessageType.SNAP).to(to).term(term).snapshot(snap));
-    pr.becomeSnapshot(snap.metadata().index());
-    return true;
+    return replicator.maybeSendAppend(to, sendIfEmpty, term);
   }
 
   private void broadcastHeartbeat(byte[] context) {
-    for (long m : tracker.memberIds()) {
-      if (m == id) {
-        continue;
-      }
-      Progress pr = tracker.progress(m);
-      long commit = Math.min(pr.match(), log.committed());
-      send(Message.builder(MessageType.HEARTBEAT).to(m).term(term).commit(commit).context(context));
-    }
+    replicator.broadcastHeartbeat(context, term);
   }
 
   private void send(Message.Builder b) {
@@ -994,7 +965,13 @@ final class Raft {
 
   /** Applies a committed membership change (called by the node when it applies the entry). */
   ConfState applyConfChange(ConfChange cc) {
-    ConfState next = ConfChanger.apply(tracker.confState(), cc);
+    ConfState before = tracker.confState();
+    ConfState next = ConfChanger.apply(before, cc);
+    boolean wasVoter = java.util.Arrays.binarySearch(before.voters(), id) >= 0;
+    boolean isVoter = java.util.Arrays.binarySearch(next.voters(), id) >= 0;
+    if (wasVoter && !isVoter) {
+      handoverVoters = before.voters();
+    }
     tracker.setMembership(next.voters(), next.learners(), log.lastIndex() + 1);
     isLearner = tracker.isLearner(id);
     if (state != StateRole.LEADER) {

@@ -134,7 +134,12 @@ public final class ProgressTracker {
   }
 
   public VoteResult tallyVotes() {
-    return voters.voteResult(votes::containsKey, id -> votes.get(id) == 1);
+    return tallyVotes(voters);
+  }
+
+  /** Tallies the recorded votes against {@code electorate}. */
+  public VoteResult tallyVotes(MajorityConfig electorate) {
+    return electorate.voteResult(votes::containsKey, id -> votes.get(id) == 1);
   }
 
   public int grantedCount() {
