@@ -81,12 +81,19 @@ final class Raft {
    * Set when this member applies its own removal or demotion: the voters of the configuration
    * before it. Under etcd-style apply-time membership the remaining voters may not yet know the
    * removal is committed and still count our vote, while our log may be the only up-to-date one; we
-   * then refuse their votes and never campaign, a deadlock. So until a leader contacts us or we
-   * hand over, we may campaign under that previous configuration (safe: with single-server changes
-   * its majorities intersect those of the new configuration), and as leader we only replicate until
-   * a remaining voter holds our whole log, then send it TimeoutNow.
+   * then refuse their votes and never campaign, a deadlock. So we may campaign under that previous
+   * configuration (safe with single-server changes: a previous majority that includes us still
+   * intersects every new majority, so the election restriction keeps leader completeness), and as
+   * leader we accept no proposals and only replicate until a remaining voter holds our whole log,
+   * then send it TimeoutNow. The right lapses once the log shows a later membership change (the
+   * previous voters then no longer decide anything). A removed member should be shut down once a
+   * remaining voter applied the removal; until then, with pre-vote, it can only win an election the
+   * remaining voters could not win themselves.
    */
   private long[] handoverVoters;
+
+  /** The applied index when {@link #handoverVoters} was set: the removal entry comes after. */
+  private long handoverFromIndex;
 
   long pendingConfIndex;
   private long uncommittedBytes;
@@ -303,11 +310,15 @@ final class Raft {
         // a stale leader (maybe partitioned away): our higher term makes it step down
         send(Message.builder(MessageType.APP_RESP).to(m.from()).term(term));
       } else if (m.type() == MessageType.PRE_VOTE) {
-        send(Message.builder(MessageType.PRE_VOTE_RESP).to(m.from()).term(term).reject(true));
+        send(withCommitHint(Message.builder(MessageType.PRE_VOTE_RESP).to(m.from()).term(term)));
       }
       return;
     }
 
+    if ((m.type() == MessageType.VOTE_RESP || m.type() == MessageType.PRE_VOTE_RESP)
+        && m.reject()) {
+      learnCommitHint(m.index(), m.logTerm());
+    }
     switch (m.type()) {
       case HUP -> hup(config.preVote() ? CampaignKind.PRE_ELECTION : CampaignKind.ELECTION);
       case VOTE, PRE_VOTE -> handleVoteRequest(m);
@@ -318,6 +329,24 @@ final class Raft {
           case FOLLOWER -> stepFollower(m);
         }
       }
+    }
+  }
+
+  /**
+   * A vote rejection carries the voter's commit index and the term there ({@code index}, {@code
+   * logTerm}). Committedness is a property of the (index, term) prefix, so a candidate whose log
+   * matches it may adopt that commit index. This lets voters that have not learnt a membership
+   * change is committed (they would otherwise keep needing the vote of a removed member with a
+   * longer log) apply it and elect among themselves.
+   */
+  private Message.Builder withCommitHint(Message.Builder b) {
+    long c = log.committed();
+    return b.reject(true).index(c).logTerm(log.termOrZero(c));
+  }
+
+  private void learnCommitHint(long index, long indexTerm) {
+    if (index > log.committed() && indexTerm > 0 && log.matchTerm(index, indexTerm)) {
+      log.commitTo(index);
     }
   }
 
@@ -336,7 +365,7 @@ final class Raft {
         vote = m.from();
       }
     } else {
-      send(Message.builder(resp).to(m.from()).term(term).reject(true));
+      send(withCommitHint(Message.builder(resp).to(m.from()).term(term)));
     }
   }
 
@@ -351,6 +380,11 @@ final class Raft {
     }
     if (hasUnappliedConfChanges()) {
       // our membership may be stale; campaigning under it could split the cluster
+      return;
+    }
+    if (handoverVoters != null && !tracker.voters().contains(id) && laterConfChangeInLog()) {
+      // a change after our removal exists: the previous voters no longer decide anything
+      handoverVoters = null;
       return;
     }
     campaign(kind);
@@ -368,6 +402,28 @@ final class Raft {
           if (cc.nodeId() == id && cc.type() != ConfChangeType.ADD_VOTER) {
             return true;
           }
+        }
+      }
+      lo += ents.size();
+    }
+    return false;
+  }
+
+  /** Whether the log holds a membership change after the one that removed us. */
+  private boolean laterConfChangeInLog() {
+    long lo = Math.max(handoverFromIndex + 1, log.firstIndex());
+    long hi = log.lastIndex() + 1;
+    while (lo < hi) {
+      List<Entry> ents = log.slice(lo, hi, config.maxSizePerMsgBytes());
+      for (int i = 0; i < ents.size(); i++) {
+        Entry e = ents.get(i);
+        if (e.type() != EntryType.CONF_CHANGE) {
+          continue;
+        }
+        ConfChange cc = ConfChangeCodec.decode(e.data());
+        boolean ourRemoval = cc.nodeId() == id && cc.type() != ConfChangeType.ADD_VOTER;
+        if (!ourRemoval) {
+          return true;
         }
       }
       lo += ents.size();
@@ -656,7 +712,6 @@ final class Raft {
     for (long v : tracker.voters().ids()) {
       if (v != id && tracker.progress(v).match() == log.lastIndex()) {
         sendTimeoutNow(v);
-        handoverVoters = null;
         becomeFollower(term, Message.NONE);
         return;
       }
@@ -856,8 +911,6 @@ final class Raft {
   private void heardFromLeader(long leader) {
     electionElapsed = 0;
     lead = leader;
-    // a leader that still replicates to us will commit and spread our removal itself
-    handoverVoters = null;
   }
 
   private void forwardOrReject(Message m) {
@@ -971,6 +1024,7 @@ final class Raft {
     boolean isVoter = java.util.Arrays.binarySearch(next.voters(), id) >= 0;
     if (wasVoter && !isVoter) {
       handoverVoters = before.voters();
+      handoverFromIndex = log.applied();
     }
     tracker.setMembership(next.voters(), next.learners(), log.lastIndex() + 1);
     isLearner = tracker.isLearner(id);

@@ -189,7 +189,12 @@ public final class Simulation {
     }
   }
 
+  private static final boolean DEBUG = Boolean.getBoolean("etch.raft.debug");
+
   private void deliver(Message m) {
+    if (DEBUG) {
+      System.err.println("t" + now + " deliver " + m);
+    }
     SimNode to = nodes.get(m.to());
     SimNode from = nodes.get(m.from());
     boolean lost = to == null || !to.alive || net.isBlocked(m.from(), m.to());
