@@ -311,6 +311,10 @@ final class Raft {
         send(Message.builder(MessageType.APP_RESP).to(m.from()).term(term));
       } else if (m.type() == MessageType.PRE_VOTE) {
         send(withCommitHint(Message.builder(MessageType.PRE_VOTE_RESP).to(m.from()).term(term)));
+      } else if (m.type() == MessageType.VOTE) {
+        // §5.1: a stale candidate learns our term from the rejection (otherwise two members that
+        // do not count each other's configuration can race terms forever)
+        send(withCommitHint(Message.builder(MessageType.VOTE_RESP).to(m.from()).term(term)));
       }
       return;
     }
