@@ -489,14 +489,18 @@ public final class Simulation {
     long deadline = now + LIVENESS_TICKS;
     SimNode leader = null;
     long probeIndex = -1;
+    String lastDrop = null;
+    long leaderTerm = -1;
     while (now < deadline) {
       orderlyTick();
       SimNode l = leader();
       if (l == null) {
         continue;
       }
-      if (leader != l) {
+      if (leader != l || leaderTerm != l.raw.term()) {
+        // a new leadership (possibly the same member in a later term) may have lost the probe
         leader = l;
+        leaderTerm = l.raw.term();
         probeIndex = -1;
       }
       if (probeIndex < 0) {
@@ -505,6 +509,7 @@ public final class Simulation {
           probeIndex = l.raw.lastIndex();
           proposalsAccepted++;
         } catch (ProposalDroppedException e) {
+          lastDrop = e.getMessage();
           continue;
         }
         drain(l);
@@ -527,7 +532,7 @@ public final class Simulation {
     }
     StringBuilder s =
         new StringBuilder("liveness: no leader committed and spread a proposal within ");
-    s.append(LIVENESS_TICKS).append(" ticks after healing;");
+    s.append(LIVENESS_TICKS).append(" ticks after healing; last probe refusal: ").append(lastDrop);
     for (SimNode n : nodes.values()) {
       s.append("\n    ").append(n.id);
       if (n.alive) {
