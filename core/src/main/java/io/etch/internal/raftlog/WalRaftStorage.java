@@ -146,6 +146,10 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
     if (walFirst - 1 == snapIndex) {
       offset = snapIndex;
       offsetTerm = snapshot.metadata().term();
+    } else if (walFirst == 1) {
+      // index 0 precedes every log, at term 0
+      offset = 0;
+      offsetTerm = 0;
     } else {
       // the WAL still holds entries at or below the snapshot (kept for catch-up, or a whole
       // segment not yet released): the first of them stands in as the dummy entry
