@@ -148,8 +148,18 @@ public final class RaftLogConfig {
       return this;
     }
 
-    /** Snapshot files kept (at least 1; 2 allows falling back from a corrupt newest one). */
+    /**
+     * Snapshot files kept, at least 2: writing a snapshot prunes old files before its WAL marker is
+     * durable, so the snapshot the WAL still records must survive the write of the next one (and a
+     * corrupt newest one can fall back to the previous).
+     */
     public Builder snapshotRetainCount(int snapshotRetainCount) {
+      if (snapshotRetainCount < 2) {
+        throw new IllegalArgumentException(
+            "snapshotRetainCount must be >= 2 (the snapshot the WAL records must outlive the write"
+                + " of the next one), not "
+                + snapshotRetainCount);
+      }
       this.snapshotRetainCount = snapshotRetainCount;
       return this;
     }

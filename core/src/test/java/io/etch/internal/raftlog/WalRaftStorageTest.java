@@ -18,6 +18,7 @@ import io.etch.storage.fs.FaultInjectingFileSystem;
 import io.etch.storage.fs.FaultInjectingFileSystem.CrashMode;
 import io.etch.storage.fs.MappedFileSystem;
 import io.etch.storage.snap.SnapshotCorruptionException;
+import io.etch.storage.snap.SnapshotIoException;
 import io.etch.storage.snap.SnapshotUnavailableException;
 import io.etch.storage.wal.WalCorruptionException;
 import java.io.IOException;
@@ -333,6 +334,29 @@ class WalRaftStorageTest {
   }
 
   @Test
+  void aSnapshotWhoseFileFailsLeavesTheOldOneInForce() throws IOException {
+    try (WalRaftStorage s = open()) {
+      s.append(range(1, 30, 1));
+      s.sync();
+      s.createSnapshot(10, THREE, out -> out.write(bytes("at 10")));
+      fs.failNextDirectorySync();
+      assertThatThrownBy(() -> s.createSnapshot(20, THREE, out -> out.write(bytes("at 20"))))
+          .isInstanceOf(SnapshotIoException.class);
+      assertThat(s.snapshot().metadata().index()).isEqualTo(10);
+      assertThat(readStateMachine(s)).isEqualTo("at 10");
+    }
+    // the renamed file survives a process crash, but the WAL never recorded it
+    fs = fs.crash(CrashMode.PROCESS_CRASH);
+    try (WalRaftStorage s = open()) {
+      assertThat(s.snapshot().metadata().index()).isEqualTo(10);
+      assertThat(readStateMachine(s)).isEqualTo("at 10");
+      assertThat(s.entries(11, 31, Long.MAX_VALUE)).isEqualTo(range(11, 30, 1));
+      s.createSnapshot(20, THREE, out -> out.write(bytes("at 20 again")));
+      assertThat(readStateMachine(s)).isEqualTo("at 20 again");
+    }
+  }
+
+  @Test
   void aCorruptNewestSnapshotFallsBackOnlyWhenTheWalCoversTheGap() throws IOException {
     try (WalRaftStorage s =
         WalRaftStorage.open(config(fs, DIR).snapshotCatchUpEntries(1000).build())) {
@@ -413,5 +437,8 @@ class WalRaftStorageTest {
         .hasMessageContaining("segmentSizeBytes is 4096");
     assertThatThrownBy(() -> RaftLogConfig.builder(DIR).snapshotCatchUpEntries(-1))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RaftLogConfig.builder(DIR).snapshotRetainCount(1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("snapshotRetainCount must be >= 2");
   }
 }
