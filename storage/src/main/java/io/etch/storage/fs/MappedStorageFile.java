@@ -158,6 +158,11 @@ final class MappedStorageFile implements StorageFile {
     if (pendingStart >= 0
         && position < pendingStart + pending.position()
         && position + lengthBytes > pendingStart) {
+      if (position >= pendingStart && position + lengthBytes <= pendingStart + pending.position()) {
+        // entirely buffered (a leader reading what it just appended): serve it from the buffer
+        dst.putBytes(dstOffset, pending, (int) (position - pendingStart), lengthBytes);
+        return;
+      }
       flush();
     }
     dst.putBytes(dstOffset, memory, (int) position, lengthBytes);

@@ -32,8 +32,10 @@ public final class WalConfig {
   private final long segmentSizeBytes;
   private final int maxEntryBytes;
   private final SyncPolicy syncPolicy;
+  private final java.util.concurrent.Executor preallocationExecutor;
 
   private WalConfig(Builder b) {
+    this.preallocationExecutor = b.preallocationExecutor;
     this.directory = b.directory;
     this.fileSystem = b.fileSystem;
     this.segmentSizeBytes = b.segmentSizeBytes;
@@ -64,6 +66,11 @@ public final class WalConfig {
 
   public SyncPolicy syncPolicy() {
     return syncPolicy;
+  }
+
+  /** Executor preparing the next segment ahead of need, or {@code null} (created on demand). */
+  public java.util.concurrent.Executor preallocationExecutor() {
+    return preallocationExecutor;
   }
 
   /** Largest frame the log ever writes (an entry of {@link #maxEntryBytes()}). */
@@ -98,6 +105,7 @@ public final class WalConfig {
     private long segmentSizeBytes = DEFAULT_SEGMENT_SIZE_BYTES;
     private int maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
     private SyncPolicy syncPolicy = SyncPolicy.EVERY_BATCH;
+    private java.util.concurrent.Executor preallocationExecutor;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -139,6 +147,16 @@ public final class WalConfig {
     /** When syncs reach stable storage; {@link SyncPolicy#NEVER} is for tests only. */
     public Builder syncPolicy(SyncPolicy syncPolicy) {
       this.syncPolicy = Objects.requireNonNull(syncPolicy, "syncPolicy");
+      return this;
+    }
+
+    /**
+     * Runs the zero-filling of the next segment on {@code executor} (the caller's, the log starts
+     * no threads) instead of on the appending thread at the moment a segment fills up. The file
+     * system must then be safe to use from that executor's thread ({@code MappedFileSystem} is).
+     */
+    public Builder preallocationExecutor(java.util.concurrent.Executor executor) {
+      this.preallocationExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

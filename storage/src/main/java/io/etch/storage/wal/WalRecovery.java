@@ -83,7 +83,7 @@ final class WalRecovery {
     WalState state = new WalState();
     if (names.isEmpty()) {
       state.index = new LogIndex(1);
-      state.segments.add(createSegment(config, encoder, 1, 1, 0, state));
+      state.segments.add(createSegment(config, encoder, 1, 1, 0, state, null));
       return state;
     }
     try {
@@ -255,8 +255,8 @@ final class WalRecovery {
   }
 
   /**
-   * Creates segment {@code sequence} durably: temp file, header (and carried-over hard state and
-   * snapshot marker), sync, rename, directory sync.
+   * Creates segment {@code sequence} durably: temp file (or the {@code prepared} one), header (and
+   * carried-over hard state and snapshot marker), sync, rename, directory sync.
    */
   static Segment createSegment(
       WalConfig config,
@@ -264,17 +264,25 @@ final class WalRecovery {
       long sequence,
       long firstIndex,
       int prevCrc,
-      WalState state)
+      WalState state,
+      SegmentPreallocator.Prepared prepared)
       throws IOException {
     StorageFileSystem fs = config.fileSystem();
     Path dir = config.directory();
     String name = Segment.fileName(sequence, firstIndex);
-    Path temp =
-        dir.resolve(
-            name.substring(0, name.length() - Segment.SUFFIX.length()) + Segment.TEMP_SUFFIX);
     Path path = dir.resolve(name);
-    fs.delete(temp);
-    StorageFile file = fs.createFixed(temp, config.segmentSizeBytes());
+    Path temp;
+    StorageFile file;
+    if (prepared != null) {
+      temp = prepared.temp();
+      file = prepared.file();
+    } else {
+      temp =
+          dir.resolve(
+              name.substring(0, name.length() - Segment.SUFFIX.length()) + Segment.TEMP_SUFFIX);
+      fs.delete(temp);
+      file = fs.createFixed(temp, config.segmentSizeBytes());
+    }
     try {
       int position = 0;
       int crc = prevCrc;

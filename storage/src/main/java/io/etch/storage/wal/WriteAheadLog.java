@@ -53,6 +53,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final WalFrameEncoder encoder;
   private final WalFrameReader reader;
   private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+  private final SegmentPreallocator preallocator;
   private WalFailedException failure;
   private boolean closed;
 
@@ -62,6 +63,8 @@ public final class WriteAheadLog implements AutoCloseable {
     this.state = state;
     this.encoder = encoder;
     this.reader = reader;
+    this.preallocator = new SegmentPreallocator(config);
+    preallocator.prepareNext(state.active().sequence + 1);
   }
 
   /**
@@ -333,6 +336,11 @@ public final class WriteAheadLog implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
+      try {
+        preallocator.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("abandoning the pre-allocated next segment of {}", config.directory(), e);
+      }
       WalRecovery.closeAll(state);
     }
   }
@@ -362,8 +370,15 @@ public final class WriteAheadLog implements AutoCloseable {
     try {
       Segment next =
           WalRecovery.createSegment(
-              config, encoder, active.sequence + 1, state.index.nextIndex(), state.lastCrc, state);
+              config,
+              encoder,
+              active.sequence + 1,
+              state.index.nextIndex(),
+              state.lastCrc,
+              state,
+              preallocator.take());
       state.segments.add(next);
+      preallocator.prepareNext(next.sequence + 1);
       return next;
     } catch (IOException e) {
       throw fail("creating segment " + (active.sequence + 1), e);

@@ -25,6 +25,13 @@ class MappedFileSystemTest {
       f.read(4000, early, 0, hello.length);
       assertArrayEquals(hello, early.byteArray(), "a write is visible to reads before any sync");
       f.write(4000 + hello.length, new UnsafeBuffer(hello), 0, hello.length);
+      UnsafeBuffer straddling = new UnsafeBuffer(new byte[2 * hello.length + 8]);
+      f.read(3992, straddling, 0, straddling.capacity());
+      assertArrayEquals(
+          hello, java.util.Arrays.copyOfRange(straddling.byteArray(), 8, 8 + hello.length));
+      f.read(4000 + hello.length, early, 0, hello.length);
+      assertArrayEquals(
+          hello, early.byteArray(), "read after the buffer was flushed by a straddling read");
       f.write(100, new UnsafeBuffer(hello), 0, hello.length);
       f.sync();
       assertThrows(

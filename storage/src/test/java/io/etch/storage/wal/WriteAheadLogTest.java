@@ -44,6 +44,32 @@ class WriteAheadLogTest {
   }
 
   @Test
+  void preallocatedSegmentsAreUsedAndLeftoversRemovedOnOpen() throws Exception {
+    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(9);
+    WalConfig config =
+        WalConfig.builder(DIR)
+            .fileSystem(fs)
+            .segmentSizeBytes(8192)
+            .maxEntryBytes(1024)
+            .preallocationExecutor(Runnable::run)
+            .build();
+    try (WriteAheadLog wal = WriteAheadLog.open(config)) {
+      appendRange(wal, 1, 300, 1);
+      wal.sync();
+      assertEquals(
+          1, fs.list(DIR).stream().filter(n -> n.endsWith("-next.wal.tmp")).count(), "one ahead");
+    }
+    FaultInjectingFileSystem after = fs.crash(CrashMode.POWER_LOSS);
+    try (WriteAheadLog wal = WriteAheadLog.open(config(after))) {
+      assertEquals(300, wal.lastIndex());
+      for (long i = 1; i <= 300; i++) {
+        assertEquals(expected(i, 1), wal.entry(i));
+      }
+      assertTrue(after.list(DIR).stream().noneMatch(n -> n.endsWith(".tmp")));
+    }
+  }
+
+  @Test
   void unsyncedAppendsAreLostOnPowerLossButSyncedOnesAreNot() throws Exception {
     FaultInjectingFileSystem fs = new FaultInjectingFileSystem(2);
     try (WriteAheadLog wal = WriteAheadLog.open(config(fs))) {
