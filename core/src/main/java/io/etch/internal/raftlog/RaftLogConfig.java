@@ -7,6 +7,7 @@ import io.etch.storage.wal.SyncPolicy;
 import io.etch.storage.wal.WalConfig;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Immutable settings of a {@link WalRaftStorage}; build with {@link #builder(Path)}.
@@ -30,6 +31,7 @@ public final class RaftLogConfig {
   private final long maxSnapshotBytes;
   private final long snapshotCatchUpEntries;
   private final long entryCacheMaxBytes;
+  private final Executor preallocationExecutor;
 
   private RaftLogConfig(Builder b) {
     this.directory = b.directory;
@@ -41,6 +43,7 @@ public final class RaftLogConfig {
     this.maxSnapshotBytes = b.maxSnapshotBytes;
     this.snapshotCatchUpEntries = b.snapshotCatchUpEntries;
     this.entryCacheMaxBytes = b.entryCacheMaxBytes;
+    this.preallocationExecutor = b.preallocationExecutor;
   }
 
   /** A builder for the Raft log kept under {@code directory} (the member's data directory). */
@@ -71,12 +74,16 @@ public final class RaftLogConfig {
   }
 
   WalConfig walConfig() {
-    return WalConfig.builder(directory.resolve("wal"))
-        .fileSystem(fileSystem)
-        .segmentSizeBytes(segmentSizeBytes)
-        .maxEntryBytes(maxEntryBytes)
-        .syncPolicy(syncPolicy)
-        .build();
+    WalConfig.Builder b =
+        WalConfig.builder(directory.resolve("wal"))
+            .fileSystem(fileSystem)
+            .segmentSizeBytes(segmentSizeBytes)
+            .maxEntryBytes(maxEntryBytes)
+            .syncPolicy(syncPolicy);
+    if (preallocationExecutor != null) {
+      b.preallocationExecutor(preallocationExecutor);
+    }
+    return b.build();
   }
 
   SnapshotConfig snapshotConfig() {
@@ -119,6 +126,7 @@ public final class RaftLogConfig {
     private long maxSnapshotBytes = SnapshotConfig.DEFAULT_MAX_PAYLOAD_BYTES;
     private long snapshotCatchUpEntries = DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES;
     private long entryCacheMaxBytes = DEFAULT_ENTRY_CACHE_MAX_BYTES;
+    private Executor preallocationExecutor;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -139,6 +147,16 @@ public final class RaftLogConfig {
     /** Largest payload of one entry; validated against the segment size at {@link #build()}. */
     public Builder maxEntryBytes(int maxEntryBytes) {
       this.maxEntryBytes = maxEntryBytes;
+      return this;
+    }
+
+    /**
+     * An executor (the node's, never a hidden pool) on which the WAL prepares its next segment
+     * ahead of need, taking the zero-fill off the commit path; without one, segments are created
+     * when needed.
+     */
+    public Builder preallocationExecutor(Executor executor) {
+      this.preallocationExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

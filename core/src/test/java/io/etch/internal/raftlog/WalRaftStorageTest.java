@@ -406,6 +406,7 @@ class WalRaftStorageTest {
     RaftLogConfig cfg =
         RaftLogConfig.builder(tmp)
             .fileSystem(new MappedFileSystem())
+            .preallocationExecutor(Runnable::run)
             .segmentSizeBytes(1 << 16)
             .maxEntryBytes(1024)
             .snapshotCatchUpEntries(10)
