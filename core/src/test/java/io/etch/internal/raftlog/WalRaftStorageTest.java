@@ -21,6 +21,7 @@ import io.etch.storage.snap.SnapshotCorruptionException;
 import io.etch.storage.snap.SnapshotIoException;
 import io.etch.storage.snap.SnapshotUnavailableException;
 import io.etch.storage.wal.WalCorruptionException;
+import io.etch.storage.wal.WalFailedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +135,29 @@ class WalRaftStorageTest {
       s.sync();
       assertThat(s.entries(1, 5, Long.MAX_VALUE))
           .containsExactly(entry(1, 1), entry(2, 1), entry(3, 1), entry(4, 3));
+    }
+  }
+
+  @Test
+  void aFailedSyncIsFatalAndOnlyWhatWasSyncedSurvives() {
+    try (WalRaftStorage s = open()) {
+      s.append(range(1, 5, 1));
+      s.setHardState(new HardState(1, 2, 3));
+      s.sync();
+      s.append(range(6, 9, 1));
+      s.setHardState(new HardState(1, 2, 8));
+      fs.failAllSyncs(true);
+      assertThatThrownBy(s::sync).isInstanceOf(WalFailedException.class);
+      fs.failAllSyncs(false);
+      // never retried: the lost pages may already be marked clean
+      assertThatThrownBy(s::sync).isInstanceOf(WalFailedException.class);
+      assertThatThrownBy(() -> s.append(range(10, 10, 1))).isInstanceOf(WalFailedException.class);
+    }
+    fs = fs.crash(CrashMode.POWER_LOSS);
+    try (WalRaftStorage s = open()) {
+      assertThat(s.lastIndex()).isEqualTo(5);
+      assertThat(s.initialState().hardState()).isEqualTo(new HardState(1, 2, 3));
+      assertThat(s.entries(1, 6, Long.MAX_VALUE)).isEqualTo(range(1, 5, 1));
     }
   }
 
