@@ -1,0 +1,247 @@
+package io.etch.internal.node;
+
+import io.etch.DecodingException;
+import io.etch.EtchException;
+import io.etch.InvalidArgumentException;
+import io.etch.LeaseNotFoundException;
+import io.etch.internal.request.DedupTable;
+import io.etch.internal.request.Request;
+import io.etch.internal.request.RequestDecoder;
+import io.etch.internal.request.RequestHeader;
+import io.etch.internal.watch.WatchHub;
+import io.etch.kv.CompactResponse;
+import io.etch.kv.Header;
+import io.etch.op.Op;
+import io.etch.raft.Entry;
+import io.etch.raft.EntryType;
+import io.etch.storage.mvcc.DeleteRangeResponse;
+import io.etch.storage.mvcc.Event;
+import io.etch.storage.mvcc.MvccStore;
+import io.etch.storage.mvcc.PutResponse;
+import io.etch.storage.mvcc.TxnResponse;
+import io.etch.storage.mvcc.WriteResult;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.Executor;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The apply loop: the MVCC store's single writer, on its own thread.
+ *
+ * <h2>What it does</h2>
+ *
+ * The owner thread hands it {@link ApplyBatch}es (committed entries in log order, and reads whose
+ * read index was confirmed). For each normal entry it decodes the request, skips it when the {@link
+ * DedupTable} says this (origin member, request id) was applied already (a proposal the owner
+ * thread re-proposed after a leader change may be committed twice), applies it to the store, hands
+ * the change events to the watch hub, records the request as applied, and — when this member
+ * originated it — completes the caller's future on the callback executor. A request that fails
+ * (compacted revision, missing key for ignoreValue, ...) fails the same way on every member and
+ * changes nothing; a payload that does not decode is skipped on every member alike.
+ *
+ * <p>Reads wait in a queue ordered by read index and run (on the callback executor, against the
+ * store's then-current view) once {@code appliedIndex >= readIndex}.
+ *
+ * <p>Membership entries were already applied to Raft by the owner thread; here they only advance
+ * the applied index.
+ */
+final class Applier implements Agent {
+  private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+  private static final byte[] APPLIED = {1};
+  private static final int MAX_BATCHES_PER_CYCLE = 64;
+  private static final int COMPACTION_KEYS_PER_STEP = 10_000;
+
+  private final String roleName;
+  private final long clusterId;
+  private final long memberId;
+  private final MvccStore store;
+  private final WatchHub hub;
+  private final DedupTable dedup;
+  private final RequestDecoder decoder;
+  private final PendingRegistry pending;
+  private final Executor callbacks;
+  private final NodeState state;
+  private final OneToOneConcurrentArrayQueue<ApplyBatch> queue;
+  private final PriorityQueue<ReadBarrier> barriers =
+      new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
+
+  Applier(
+      String memberName,
+      long clusterId,
+      long memberId,
+      MvccStore store,
+      WatchHub hub,
+      DedupTable dedup,
+      RequestDecoder decoder,
+      PendingRegistry pending,
+      Executor callbacks,
+      NodeState state,
+      int maxQueuedBatches) {
+    this.roleName = "etch-apply-" + memberName;
+    this.clusterId = clusterId;
+    this.memberId = memberId;
+    this.store = store;
+    this.hub = hub;
+    this.dedup = dedup;
+    this.decoder = decoder;
+    this.pending = pending;
+    this.callbacks = callbacks;
+    this.state = state;
+    this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
+  }
+
+  /** Owner thread: false when the queue is full (the owner keeps the Ready and tries again). */
+  boolean offer(ApplyBatch batch) {
+    return queue.offer(batch);
+  }
+
+  @Override
+  public int doWork() {
+    int work = queue.drain(this::apply, MAX_BATCHES_PER_CYCLE);
+    work += releaseReads();
+    if (store.compactionPending()) {
+      store.compactStep(COMPACTION_KEYS_PER_STEP);
+      work++;
+    }
+    return work;
+  }
+
+  @Override
+  public String roleName() {
+    return roleName;
+  }
+
+  private void apply(ApplyBatch batch) {
+    for (Entry entry : batch.entries()) {
+      apply(entry);
+      state.appliedIndex = entry.index();
+    }
+    barriers.addAll(batch.reads());
+  }
+
+  private int releaseReads() {
+    int released = 0;
+    long applied = state.appliedIndex;
+    while (!barriers.isEmpty() && barriers.peek().index() <= applied) {
+      for (PendingRead read : barriers.poll().reads()) {
+        pending.remove(read);
+        callbacks.execute(() -> read.completeHere(read.read));
+        released++;
+      }
+    }
+    return released;
+  }
+
+  private void apply(Entry entry) {
+    if (entry.type() != EntryType.NORMAL || entry.data().length == 0) {
+      return; // a leader's empty entry, or a membership change the owner thread applied
+    }
+    Request request;
+    try {
+      request = decoder.decode(entry.data());
+    } catch (DecodingException e) {
+      LOG.warn("member {} skips undecodable entry {}: {}", roleName, entry.index(), e.getMessage());
+      return;
+    }
+    RequestHeader header = request.header();
+    if (dedup.contains(header)) {
+      LOG.debug("member {} skips duplicate request {}", roleName, header);
+      return;
+    }
+    Object response = null;
+    EtchException error = null;
+    try {
+      response = execute(request);
+    } catch (EtchException e) {
+      error = e;
+    }
+    dedup.record(header, APPLIED);
+    if (header.memberId() == memberId) {
+      PendingProposal proposal = pending.removeProposal(header.requestId());
+      if (proposal != null) {
+        if (error == null) {
+          proposal.succeed(response, callbacks);
+        } else {
+          proposal.fail(error, callbacks);
+        }
+      }
+    }
+  }
+
+  private Object execute(Request request) {
+    return switch (request.kind()) {
+      case PUT -> {
+        Op.PutOp op = ((Request.Put) request).op();
+        if (op.option().leaseId() != 0) {
+          // no lease can exist yet: this member does not serve lease grants
+          throw new LeaseNotFoundException(op.option().leaseId());
+        }
+        WriteResult<PutResponse> w = StoreErrors.call(() -> store.put(StoreMapping.put(op)), 0);
+        published(w.events());
+        yield StoreMapping.putResponse(header(w.response().revision()), w.response());
+      }
+      case DELETE_RANGE -> {
+        Op.DeleteOp op = ((Request.DeleteRange) request).op();
+        WriteResult<DeleteRangeResponse> w =
+            StoreErrors.call(() -> store.deleteRange(StoreMapping.delete(op)), 0);
+        published(w.events());
+        yield StoreMapping.deleteResponse(header(w.response().revision()), w.response());
+      }
+      case TXN -> {
+        Op.TxnOp op = ((Request.Txn) request).op();
+        checkNoLeases(op);
+        WriteResult<TxnResponse> w = StoreErrors.call(() -> store.txn(StoreMapping.txn(op)), 0);
+        published(w.events());
+        yield StoreMapping.txnResponse(header(w.response().revision()), w.response());
+      }
+      case COMPACT -> {
+        Request.Compact compact = (Request.Compact) request;
+        StoreErrors.call(
+            () -> {
+              store.compact(compact.revision());
+              return null;
+            },
+            compact.revision());
+        if (compact.physical()) {
+          while (store.compactStep(COMPACTION_KEYS_PER_STEP)) {
+            // physical: finish the pass before answering
+          }
+        }
+        yield new CompactResponse(header(store.revision()));
+      }
+      case LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT, ALARM ->
+          throw new InvalidArgumentException(
+              "request", request.kind() + " requests are not served by this member");
+    };
+  }
+
+  private static void checkNoLeases(Op.TxnOp txn) {
+    for (List<Op> branch : List.of(txn.thenOps(), txn.elseOps())) {
+      for (Op op : branch) {
+        switch (op.type()) {
+          case PUT -> {
+            long lease = ((Op.PutOp) op).option().leaseId();
+            if (lease != 0) {
+              throw new LeaseNotFoundException(lease);
+            }
+          }
+          case TXN -> checkNoLeases((Op.TxnOp) op);
+          case GET, DELETE -> {}
+        }
+      }
+    }
+  }
+
+  private void published(List<Event> events) {
+    if (!events.isEmpty()) {
+      hub.onApplied(store.revision(), events);
+    }
+  }
+
+  private Header header(long revision) {
+    return new Header(clusterId, memberId, revision, state.term);
+  }
+}

@@ -1,0 +1,10 @@
+package io.etch.internal.node;
+
+import io.etch.raft.Entry;
+import java.util.List;
+
+/**
+ * What the owner thread hands the applier from one {@code Ready}: the committed entries in log
+ * order and the reads whose read index that Ready confirmed.
+ */
+record ApplyBatch(List<Entry> entries, List<ReadBarrier> reads) {}

@@ -1,0 +1,30 @@
+package io.etch.internal.node;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the node's threads publish for everyone else to read: plain volatile fields, each written by
+ * exactly one thread (raft fields by the owner thread, {@code appliedIndex} by the applier).
+ */
+final class NodeState {
+  volatile long term;
+
+  /** The leader's Raft id (0: none); see {@link #leaderMemberId()}. */
+  volatile long leaderId;
+
+  volatile long leaderChanges;
+  volatile long commitIndex;
+  volatile boolean learner;
+  volatile long appliedIndex;
+  final LongAdder failedRequests = new LongAdder();
+  private final RaftIds ids;
+
+  NodeState(RaftIds ids) {
+    this.ids = ids;
+  }
+
+  /** The leader's public member id, 0 when there is none. */
+  long leaderMemberId() {
+    return ids.memberId(leaderId);
+  }
+}

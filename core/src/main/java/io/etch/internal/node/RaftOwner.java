@@ -1,0 +1,376 @@
+package io.etch.internal.node;
+
+import io.etch.Clock;
+import io.etch.NoLeaderException;
+import io.etch.RequestTimeoutException;
+import io.etch.raft.ConfState;
+import io.etch.raft.Entry;
+import io.etch.raft.EntryType;
+import io.etch.raft.Message;
+import io.etch.raft.ProposalDroppedException;
+import io.etch.raft.RawNode;
+import io.etch.raft.Ready;
+import io.etch.raft.conf.ConfChangeCodec;
+import io.etch.raft.read.ReadState;
+import io.etch.transport.Inbound;
+import io.etch.transport.PeerTransport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.stream.LongStream;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The raft owner thread's agent: the only code that touches this member's {@link RawNode}.
+ *
+ * <h2>Duty cycle</h2>
+ *
+ * <ol>
+ *   <li>If the applier's queue was full when the last {@code Ready} was handed over, try again (the
+ *       Ready is not advanced until the applier has it; Raft keeps stepping meanwhile).
+ *   <li>Drain the bounded inbound queue: peer messages (offered by Netty threads), proposals and
+ *       read requests (offered by user threads), unreachable reports.
+ *   <li>Tick when the injected clock passed the next tick (one tick per heartbeat interval); on a
+ *       tick, re-propose proposals not yet applied, retry reads, and time out overdue requests.
+ *   <li>Send a read-index request for the reads that arrived since the last one: concurrent reads
+ *       share one request, whose context (member id, counter) is unique in the cluster.
+ *   <li>Process a {@code Ready} in the durability order: send {@code messagesBeforePersist},
+ *       persist entries and hard state (syncing once), send {@code messagesAfterPersist}, apply
+ *       membership changes to Raft, hand committed entries and confirmed reads to the applier,
+ *       {@code advance}.
+ * </ol>
+ *
+ * <h2>Re-proposal and at-most-once</h2>
+ *
+ * A proposal forwarded to a leader that then loses leadership may be dropped silently, or may still
+ * commit. The owner re-proposes every pending proposal once per election timeout until this member
+ * applies it (or it times out); the applier's dedup table applies a request id at most once, so a
+ * proposal committed twice changes the store once.
+ */
+final class RaftOwner implements Agent, Inbound {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftOwner.class);
+  private static final int MAX_COMMANDS_PER_CYCLE = 4096;
+
+  /** Something for the owner thread to do; created on any thread, executed on the owner. */
+  interface Command {
+    void execute(RaftOwner owner);
+  }
+
+  private record Step(Message message) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.node.step(message);
+    }
+  }
+
+  private record Unreachable(long memberId) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.node.reportUnreachable(memberId);
+    }
+  }
+
+  /** A proposal a user submitted. */
+  record Propose(PendingProposal proposal) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.inflight.add(proposal);
+      owner.propose(proposal);
+    }
+  }
+
+  /** A linearizable read a user submitted. */
+  record Read(PendingRead read) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.unsentReads.add(read);
+    }
+  }
+
+  private static final class ReadBatch {
+    final List<PendingRead> reads;
+    final long issuedAtTick;
+
+    ReadBatch(List<PendingRead> reads, long issuedAtTick) {
+      this.reads = reads;
+      this.issuedAtTick = issuedAtTick;
+    }
+  }
+
+  private final String roleName;
+  private final long memberId;
+  private final RawNode node;
+  private final RaftLogStore log;
+  private final Applier applier;
+  private final NodeState state;
+  private final Clock clock;
+  private final long tickNs;
+  private final int retryTicks;
+  private final Duration requestTimeout;
+  private final Executor callbacks;
+  private final PendingRegistry pending;
+  private final ManyToOneConcurrentArrayQueue<Command> inbox;
+  private PeerTransport transport;
+  private Runnable onLeaderKnown;
+
+  private final ArrayList<PendingProposal> inflight = new ArrayList<>();
+  private ArrayList<PendingRead> unsentReads = new ArrayList<>();
+  private final Long2ObjectHashMap<ReadBatch> readsByContext = new Long2ObjectHashMap<>();
+  private long readCounter;
+  private long readRetryAtTick;
+
+  private Ready held;
+  private ApplyBatch heldBatch;
+  private long ticks;
+  private long nextTickNs;
+
+  RaftOwner(
+      String memberName,
+      RawNode node,
+      RaftLogStore log,
+      Applier applier,
+      NodeState state,
+      Clock clock,
+      Duration heartbeatInterval,
+      int electionTimeoutTicks,
+      Duration requestTimeout,
+      Executor callbacks,
+      PendingRegistry pending,
+      int inboxCapacity,
+      Runnable onLeaderKnown) {
+    this.onLeaderKnown = onLeaderKnown;
+    this.roleName = "etch-raft-" + memberName;
+    this.memberId = node.id();
+    this.node = node;
+    this.log = log;
+    this.applier = applier;
+    this.state = state;
+    this.clock = clock;
+    this.tickNs = heartbeatInterval.toNanos();
+    this.retryTicks = electionTimeoutTicks;
+    this.requestTimeout = requestTimeout;
+    this.callbacks = callbacks;
+    this.pending = pending;
+    this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
+  }
+
+  /** Set once, before the owner thread starts. */
+  void transport(PeerTransport transport) {
+    this.transport = transport;
+  }
+
+  /** Any thread: false when the inbound queue is full. */
+  boolean submit(Command command) {
+    return inbox.offer(command);
+  }
+
+  @Override
+  public boolean offer(Message message) {
+    return inbox.offer(new Step(message));
+  }
+
+  @Override
+  public void onSnapshot(Message snapMessage, Path receivedFile) {
+    // this member never sends snapshots (its log is never compacted), so none can be expected
+    LOG.warn("member {} dropped an unexpected snapshot from {}", roleName, snapMessage.from());
+    try {
+      Files.deleteIfExists(receivedFile);
+    } catch (IOException e) {
+      LOG.warn("member {} could not delete {}", roleName, receivedFile, e);
+    }
+  }
+
+  /** Netty thread: a connection to {@code peerId} failed. */
+  void onUnreachable(long peerId) {
+    inbox.offer(new Unreachable(peerId));
+  }
+
+  @Override
+  public void onStart() {
+    nextTickNs = clock.nanoTime() + tickNs;
+    publish();
+  }
+
+  @Override
+  public String roleName() {
+    return roleName;
+  }
+
+  @Override
+  public int doWork() {
+    int work = 0;
+    if (held != null && handOff()) {
+      work++;
+    }
+    work += inbox.drain(command -> command.execute(this), MAX_COMMANDS_PER_CYCLE);
+    long now = clock.nanoTime();
+    if (now - nextTickNs >= 0) {
+      node.tick();
+      ticks++;
+      nextTickNs = Math.max(nextTickNs + tickNs, now - tickNs);
+      onTick(now);
+      work++;
+    }
+    if (!unsentReads.isEmpty() && ticks >= readRetryAtTick) {
+      issueReadIndex();
+      work++;
+    }
+    if (held == null && node.hasReady()) {
+      processReady();
+      work++;
+    }
+    return work;
+  }
+
+  private void processReady() {
+    Ready rd = node.ready();
+    send(rd.messagesBeforePersist());
+    log.persist(rd);
+    send(rd.messagesAfterPersist());
+    List<Entry> committed = rd.committedEntries();
+    for (Entry e : committed) {
+      if (e.type() == EntryType.CONF_CHANGE) {
+        ConfState conf = node.applyConfChange(ConfChangeCodec.decode(e.data()));
+        state.learner = LongStream.of(conf.learners()).anyMatch(id -> id == memberId);
+      }
+    }
+    List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
+    for (ReadState rs : rd.readStates()) {
+      ReadBatch batch = readsByContext.remove(readCounterOf(rs.requestContext()));
+      if (batch != null) {
+        barriers.add(new ReadBarrier(rs.index(), batch.reads));
+      }
+    }
+    held = rd;
+    heldBatch = new ApplyBatch(committed, barriers);
+    handOff();
+    publish();
+  }
+
+  /** Hands the held Ready's work to the applier and advances it; false when the applier is full. */
+  private boolean handOff() {
+    boolean nothingToApply = heldBatch.entries().isEmpty() && heldBatch.reads().isEmpty();
+    if (!nothingToApply && !applier.offer(heldBatch)) {
+      return false;
+    }
+    node.advance(held);
+    held = null;
+    heldBatch = null;
+    return true;
+  }
+
+  private void send(List<Message> messages) {
+    for (int i = 0; i < messages.size(); i++) {
+      transport.send(messages.get(i));
+    }
+  }
+
+  private void publish() {
+    state.term = node.term();
+    long lead = node.lead();
+    if (lead != state.leaderId) {
+      state.leaderId = lead;
+      if (lead != 0) {
+        state.leaderChanges++;
+        if (onLeaderKnown != null) {
+          onLeaderKnown.run();
+          onLeaderKnown = null;
+        }
+      }
+    }
+    state.commitIndex = node.commitIndex();
+  }
+
+  private void propose(PendingProposal p) {
+    try {
+      node.propose(p.payload);
+      p.proposeAtTick = ticks + retryTicks;
+    } catch (ProposalDroppedException e) {
+      switch (e.reason()) {
+        case NO_LEADER, LEADERSHIP_TRANSFER_IN_PROGRESS, UNCOMMITTED_SIZE_LIMIT, NOT_LEADER ->
+            p.proposeAtTick = ticks + 1;
+        default -> {
+          inflight.remove(p);
+          pending.remove(p);
+          p.fail(new NoLeaderException(memberId), callbacks);
+        }
+      }
+    }
+  }
+
+  private void onTick(long nowNs) {
+    Iterator<PendingProposal> it = inflight.iterator();
+    List<PendingProposal> due = new ArrayList<>();
+    while (it.hasNext()) {
+      PendingProposal p = it.next();
+      if (p.isDone()) {
+        it.remove();
+      } else if (nowNs - p.deadlineNs >= 0) {
+        it.remove();
+        pending.remove(p);
+        p.fail(new RequestTimeoutException(p.operation, requestTimeout), callbacks);
+      } else if (ticks >= p.proposeAtTick) {
+        due.add(p);
+      }
+    }
+    for (PendingProposal p : due) {
+      propose(p);
+    }
+    timeOutReads(unsentReads, nowNs);
+    Iterator<ReadBatch> batches = readsByContext.values().iterator();
+    while (batches.hasNext()) {
+      ReadBatch batch = batches.next();
+      if (ticks - batch.issuedAtTick >= retryTicks) {
+        // the request or its answer was lost (a leader change): ask again under a new context
+        batches.remove();
+        unsentReads.addAll(batch.reads);
+      } else {
+        timeOutReads(batch.reads, nowNs);
+      }
+    }
+  }
+
+  private void timeOutReads(List<PendingRead> reads, long nowNs) {
+    Iterator<PendingRead> it = reads.iterator();
+    while (it.hasNext()) {
+      PendingRead r = it.next();
+      if (r.isDone()) {
+        it.remove();
+      } else if (nowNs - r.deadlineNs >= 0) {
+        it.remove();
+        pending.remove(r);
+        r.fail(new RequestTimeoutException(r.operation, requestTimeout), callbacks);
+      }
+    }
+  }
+
+  private void issueReadIndex() {
+    long counter = ++readCounter;
+    byte[] context = ByteBuffer.allocate(16).putLong(memberId).putLong(counter).array();
+    try {
+      node.readIndex(context);
+      readsByContext.put(counter, new ReadBatch(unsentReads, ticks));
+      unsentReads = new ArrayList<>();
+    } catch (ProposalDroppedException e) {
+      readRetryAtTick = ticks + 1;
+    }
+  }
+
+  private long readCounterOf(byte[] context) {
+    if (context.length != 16) {
+      return 0;
+    }
+    ByteBuffer b = ByteBuffer.wrap(context);
+    return b.getLong() == memberId ? b.getLong() : 0;
+  }
+}
