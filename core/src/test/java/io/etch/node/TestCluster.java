@@ -98,6 +98,22 @@ final class TestCluster implements AutoCloseable {
     return running.stream().filter(n -> n.memberId() == leader[0]).findFirst().orElseThrow();
   }
 
+  /** Live threads a node named {@code member} owns (raft owner, applier, watch hub, callbacks). */
+  static List<String> nodeThreads(String member) {
+    List<String> names = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      String n = t.getName();
+      if (t.isAlive()
+          && (n.equals("etch-raft-" + member)
+              || n.equals("etch-apply-" + member)
+              || n.equals("etch-watch-" + member)
+              || n.startsWith("etch-callback-" + member + "-"))) {
+        names.add(n);
+      }
+    }
+    return names;
+  }
+
   @Override
   public void close() {
     for (EtcdNode n : nodes) {
