@@ -97,7 +97,6 @@ final class Raft {
 
   long pendingConfIndex;
   private long uncommittedBytes;
-  boolean isLearner;
 
   Raft(RaftConfig config, RaftStorage storage) {
     this.config = config;
@@ -115,7 +114,6 @@ final class Raft {
       throw new IllegalStateException("joint configurations are not supported: " + cs);
     }
     tracker.setMembership(cs.voters(), cs.learners(), log.lastIndex() + 1);
-    isLearner = tracker.isLearner(id);
     HardState hs = init.hardState();
     if (!hs.isEmpty()) {
       log.loadCommit(hs.commit());
@@ -567,7 +565,7 @@ final class Raft {
           removingSelf ? "leader is removing itself" : "transferring to " + leadTransferee);
     }
     List<Entry> ents = m.entries();
-    ConfState simulated = null;
+    boolean confChangeSeen = false;
     long confIndex = 0;
     boolean selfRemoval = false;
     for (int i = 0; i < ents.size(); i++) {
@@ -575,7 +573,7 @@ final class Raft {
       if (e.type() != EntryType.CONF_CHANGE) {
         continue;
       }
-      if (pendingConfIndex > log.applied() || simulated != null) {
+      if (pendingConfIndex > log.applied() || confChangeSeen) {
         throw new ProposalDroppedException(
             DropReason.CONF_CHANGE_IN_PROGRESS,
             lead,
@@ -586,7 +584,7 @@ final class Raft {
       if (invalid != null) {
         throw new ProposalDroppedException(DropReason.INVALID_CONF_CHANGE, lead, invalid);
       }
-      simulated = tracker.confState();
+      confChangeSeen = true;
       confIndex = log.lastIndex() + i + 1;
       selfRemoval = cc.nodeId() == id && cc.type() != ConfChangeType.ADD_VOTER;
     }
@@ -989,7 +987,6 @@ final class Raft {
     }
     log.restore(s);
     tracker.setMembership(cs.voters(), cs.learners(), log.lastIndex() + 1);
-    isLearner = tracker.isLearner(id);
     Progress self = tracker.progress(id);
     if (self != null) {
       self.reset(0, log.lastIndex() + 1);
@@ -1031,7 +1028,6 @@ final class Raft {
       handoverFromIndex = log.applied();
     }
     tracker.setMembership(next.voters(), next.learners(), log.lastIndex() + 1);
-    isLearner = tracker.isLearner(id);
     if (state != StateRole.LEADER) {
       return next;
     }
@@ -1059,9 +1055,5 @@ final class Raft {
       leadTransferee = Message.NONE;
     }
     return next;
-  }
-
-  int randomizedElectionTimeout() {
-    return randomizedElectionTimeout;
   }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Runs the deterministic cluster simulation over many seeds.
  *
  * <p>System properties: {@code etch.raft.seed} replays one seed; {@code etch.raft.seeds} (default
- * 2000) and {@code etch.raft.firstSeed} (default 1) choose the range; {@code etch.raft.steps}
+ * 5000) and {@code etch.raft.firstSeed} (default 1) choose the range; {@code etch.raft.steps}
  * (default 5000) the chaos steps per seed. A failure names the seed and the replay command.
  */
 class RaftSimulationTest {
@@ -43,7 +43,7 @@ class RaftSimulationTest {
       seeds.add(Long.parseLong(single));
     } else {
       long first = Long.getLong("etch.raft.firstSeed", 1);
-      int count = Integer.getInteger("etch.raft.seeds", 2000) * multiplier;
+      int count = Integer.getInteger("etch.raft.seeds", 5000) * multiplier;
       for (long s = first; s < first + count; s++) {
         seeds.add(s);
       }
