@@ -1,0 +1,345 @@
+package io.etch.benchmarks.wal;
+
+import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.WritePath;
+import io.etch.storage.wal.SyncPolicy;
+import io.etch.storage.wal.WalConfig;
+import io.etch.storage.wal.WalRecordDescriptor;
+import io.etch.storage.wal.WriteAheadLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.core.io.ReferenceOwner;
+import net.openhft.posix.MSyncFlag;
+import net.openhft.posix.PosixAPI;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Group commit of the write-ahead log against the physical floor, side by side in one run.
+ *
+ * <p>One operation = append {@code batch} entries of 256-byte payloads, then make them durable.
+ * Compare scores of the same {@code batch}: records/s = ops/s x batch, and the ratio of two
+ * methods' ops/s is the ratio of their record throughput.
+ *
+ * <ul>
+ *   <li>{@code wal}: {@link WriteAheadLog#append} x batch + {@link WriteAheadLog#sync()} (mapped
+ *       segments, default {@link WritePath#BUFFERED_CHANNEL}: one positional write per sync, then
+ *       fdatasync through {@code FileChannel.force(false)}).
+ *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
+ *       copies into the mapping).
+ *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
+ *       FileChannel#write} at the next position of a zero-filled pre-allocated file, then {@code
+ *       force(false)}: the physical floor for a durable batch.
+ *   <li>{@code baselinePerRecord}: the plain loop without group commit: each 296-byte record
+ *       written and forced on its own (what a log without batching pays).
+ *   <li>{@code baselineAppend}: the same, appending to a growing file (each sync also commits the
+ *       new file size), the naive log.
+ *   <li>{@code mappedMsync}: the same bytes copied into a chronicle-bytes mapping of a
+ *       pre-allocated file, made durable with chronicle's msync ({@code syncUpTo(..,
+ *       SyncMode.SYNC)}): answers whether msync or fdatasync is the better barrier for a mapped
+ *       log.
+ * </ul>
+ *
+ * Files live under {@code -Detch.bench.dir} (default {@code benchmarks/target/wal-bench}), on the
+ * same file system as the build.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class WalAppendSyncBenchmark {
+  private static final int PAYLOAD_BYTES = 256;
+  private static final int FRAME_BYTES = WalRecordDescriptor.entryFrameLength(PAYLOAD_BYTES);
+  private static final long FILE_BYTES = 64L << 20;
+
+  @Param({"1", "16", "256"})
+  public int batch;
+
+  private Path dir;
+  private WriteAheadLog wal;
+  private final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
+  private long nextIndex;
+  private WriteAheadLog walMappedWrites;
+  private long nextMappedIndex;
+
+  private FileChannel preallocated;
+  private long preallocatedPosition;
+  private FileChannel appending;
+  private ByteBuffer batchBytes;
+
+  private MappedFile mappedFile;
+  private MappedBytesStore mappedStore;
+  private final ReferenceOwner owner = ReferenceOwner.temporary("wal-benchmark");
+  private long mappedPosition;
+  private final UnsafeBuffer mappedTarget = new UnsafeBuffer(0, 0);
+  private final PosixAPI posix = PosixAPI.posix();
+  private static final long PAGE_BYTES = 4096;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    Path root =
+        Path.of(
+            System.getProperty(
+                "etch.bench.dir",
+                Files.isDirectory(Path.of("benchmarks", "target"))
+                    ? "benchmarks/target/wal-bench"
+                    : "target/wal-bench"));
+    Files.createDirectories(root);
+    dir = Files.createTempDirectory(root, "run-");
+    new Random(42).nextBytes(payload.byteArray());
+
+    wal =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal")).syncPolicy(SyncPolicy.EVERY_BATCH).build());
+    nextIndex = wal.lastIndex() + 1;
+    walMappedWrites =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-mapped-writes"))
+                .fileSystem(new MappedFileSystem(WritePath.MAPPED_MEMORY))
+                .build());
+    nextMappedIndex = walMappedWrites.lastIndex() + 1;
+
+    byte[] frames = new byte[FRAME_BYTES * batch];
+    new Random(7).nextBytes(frames);
+    batchBytes = ByteBuffer.allocateDirect(frames.length);
+    batchBytes.put(frames).flip();
+
+    Path pre = dir.resolve("preallocated.bin");
+    preallocated =
+        FileChannel.open(
+            pre, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    zeroFill(preallocated, FILE_BYTES);
+    appending =
+        FileChannel.open(
+            dir.resolve("append.bin"),
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+
+    Path mapped = dir.resolve("mapped.bin");
+    try (FileChannel ch =
+        FileChannel.open(mapped, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      zeroFill(ch, FILE_BYTES);
+    }
+    mappedFile = MappedFile.ofSingle(mapped.toFile(), FILE_BYTES, false);
+    mappedStore = mappedFile.acquireByteStore(owner, 0);
+  }
+
+  private static void zeroFill(FileChannel ch, long bytes) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+    for (long p = 0; p < bytes; ) {
+      zeros.clear();
+      p += ch.write(zeros, p);
+    }
+    ch.force(true);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws IOException {
+    if (rounds > 0) {
+      System.out.printf(
+          "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
+              + " ratios to the batched floor (one write+force per batch): wal %.3f,"
+              + " wal(mapped writes) %.3f, msync %.3f (mean us per batch: wal %.1f,"
+              + " wal(mapped writes) %.1f, batched floor %.1f, msync %.1f, per-record loop %.1f)%n",
+          batch,
+          rounds,
+          (double) totalPerRecordNanos / totalWalNanos,
+          (double) totalBaselineNanos / totalWalNanos,
+          (double) totalBaselineNanos / totalWalMappedNanos,
+          (double) totalBaselineNanos / totalMsyncNanos,
+          totalWalNanos / 1e3 / rounds,
+          totalWalMappedNanos / 1e3 / rounds,
+          totalBaselineNanos / 1e3 / rounds,
+          totalMsyncNanos / 1e3 / rounds,
+          totalPerRecordNanos / 1e3 / rounds);
+    }
+    wal.close();
+    walMappedWrites.close();
+    preallocated.close();
+    appending.close();
+    mappedStore.release(owner);
+    mappedFile.releaseLast();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Nanoseconds spent per contender in {@link #interleaved}, reported per iteration by JMH. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class InterleavedNanos {
+    public long walNanos;
+    public long baselineNanos;
+    public long msyncNanos;
+    public long walMappedWritesNanos;
+    public long perRecordNanos;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      perRecordNanos = 0;
+      walMappedWritesNanos = 0;
+      walNanos = 0;
+      baselineNanos = 0;
+      msyncNanos = 0;
+    }
+  }
+
+  private long totalWalNanos;
+  private long totalBaselineNanos;
+  private long totalMsyncNanos;
+  private long totalWalMappedNanos;
+
+  /** Seeded shuffle of the contenders' order each round, so none always follows another. */
+  private final Random order = new Random(1);
+
+  private final int[] sequence = {0, 1, 2, 3, 4};
+  private long totalPerRecordNanos;
+  private long rounds;
+
+  /**
+   * One batch through each contender back to back, in a freshly shuffled order, timing each: all
+   * three see the same disk conditions (the machine is shared), so the ratio of their times is
+   * meaningful even when absolute figures drift. The ratios are printed at the end of the trial.
+   */
+  @Benchmark
+  public long interleaved(InterleavedNanos nanos) throws IOException {
+    long total = 0;
+    for (int k = 4; k > 0; k--) {
+      int j = order.nextInt(k + 1);
+      int t = sequence[k];
+      sequence[k] = sequence[j];
+      sequence[j] = t;
+    }
+    for (int k = 0; k < 5; k++) {
+      int which = sequence[k];
+      long start = System.nanoTime();
+      total +=
+          switch (which) {
+            case 0 -> wal();
+            case 1 -> baselinePreallocated();
+            case 2 -> walMappedWrites();
+            case 3 -> baselinePerRecord();
+            default -> mappedMsync();
+          };
+      long elapsed = System.nanoTime() - start;
+      switch (which) {
+        case 0 -> nanos.walNanos += elapsed;
+        case 1 -> nanos.baselineNanos += elapsed;
+        case 2 -> nanos.walMappedWritesNanos += elapsed;
+        case 3 -> nanos.perRecordNanos += elapsed;
+        default -> nanos.msyncNanos += elapsed;
+      }
+      switch (which) {
+        case 0 -> totalWalNanos += elapsed;
+        case 1 -> totalBaselineNanos += elapsed;
+        case 2 -> totalWalMappedNanos += elapsed;
+        case 3 -> totalPerRecordNanos += elapsed;
+        default -> totalMsyncNanos += elapsed;
+      }
+    }
+    rounds++;
+    return total;
+  }
+
+  @Benchmark
+  public long wal() {
+    for (int i = 0; i < batch; i++) {
+      wal.append(nextIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    wal.sync();
+    return nextIndex;
+  }
+
+  @Benchmark
+  public long walMappedWrites() {
+    for (int i = 0; i < batch; i++) {
+      walMappedWrites.append(nextMappedIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walMappedWrites.sync();
+    return nextMappedIndex;
+  }
+
+  @Benchmark
+  public long baselinePreallocated() throws IOException {
+    int length = batchBytes.capacity();
+    if (preallocatedPosition + length > FILE_BYTES) {
+      preallocatedPosition = 0;
+    }
+    batchBytes.clear();
+    while (batchBytes.hasRemaining()) {
+      preallocatedPosition += preallocated.write(batchBytes, preallocatedPosition);
+    }
+    preallocated.force(false);
+    return preallocatedPosition;
+  }
+
+  /** The plain loop without group commit: each record written and forced on its own. */
+  @Benchmark
+  public long baselinePerRecord() throws IOException {
+    for (int i = 0; i < batch; i++) {
+      if (preallocatedPosition + FRAME_BYTES > FILE_BYTES) {
+        preallocatedPosition = 0;
+      }
+      batchBytes.clear().limit(FRAME_BYTES);
+      while (batchBytes.hasRemaining()) {
+        preallocatedPosition += preallocated.write(batchBytes, preallocatedPosition);
+      }
+      preallocated.force(false);
+    }
+    return preallocatedPosition;
+  }
+
+  @Benchmark
+  public long baselineAppend() throws IOException {
+    batchBytes.clear();
+    while (batchBytes.hasRemaining()) {
+      appending.write(batchBytes);
+    }
+    appending.force(false);
+    return appending.position();
+  }
+
+  @Benchmark
+  public long mappedMsync() throws IOException {
+    int length = batchBytes.capacity();
+    if (mappedPosition + length > FILE_BYTES) {
+      mappedPosition = 0;
+    }
+    long address = mappedStore.addressForWrite(mappedPosition);
+    mappedTarget.wrap(address, length);
+    mappedTarget.putBytes(0, batchBytes, 0, length);
+    mappedPosition += length;
+    // msync(MS_SYNC) of exactly the dirty pages, as chronicle's syncUpTo does internally
+    long start = address & ~(PAGE_BYTES - 1);
+    if (posix.msync(start, address + length - start, MSyncFlag.MS_SYNC) != 0) {
+      throw new IOException("msync failed: " + posix.lastErrorStr());
+    }
+    return mappedPosition;
+  }
+}

@@ -1,0 +1,132 @@
+package io.etch.storage.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The production {@link StorageFileSystem}: fixed-size files are memory-mapped through
+ * chronicle-bytes ({@link MappedStorageFile}), growable files use a plain {@link FileChannel}
+ * ({@link ChannelStorageFile}), and directories are made durable by forcing a channel opened on the
+ * directory itself (which is how Linux exposes fsync of a directory).
+ *
+ * <p>Fixed files must be a whole number of 4 KiB pages (chronicle grows a mapped file to its
+ * page-aligned capacity, which must never happen to a damaged file being inspected). They are
+ * pre-allocated by writing zeros (not by extending a sparse file) so that later syncs only have
+ * data to flush, never block allocations, and so that unwritten space reads as zeros after any
+ * crash. Stateless; one instance may be shared.
+ */
+public final class MappedFileSystem implements StorageFileSystem {
+  private static final int ZERO_CHUNK_BYTES = 1 << 20;
+
+  /**
+   * Checks that the JVM has the flags chronicle-bytes needs for mapping ({@link
+   * io.etch.storage.JvmFlags}), so a missing flag fails here with its name rather than deep inside
+   * a mapping call.
+   */
+  public MappedFileSystem() {
+    this(WritePath.BUFFERED_CHANNEL);
+  }
+
+  /** A file system writing mapped files through {@code writePath} (see {@link WritePath}). */
+  public MappedFileSystem(WritePath writePath) {
+    io.etch.storage.JvmFlags.requirePresent();
+    this.writePath = java.util.Objects.requireNonNull(writePath, "writePath");
+  }
+
+  private final WritePath writePath;
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    Files.createDirectories(dir);
+  }
+
+  @Override
+  public List<String> list(Path dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path p : stream) {
+        if (Files.isRegularFile(p)) {
+          names.add(p.getFileName().toString());
+        }
+      }
+    }
+    Collections.sort(names);
+    return names;
+  }
+
+  @Override
+  public boolean exists(Path file) {
+    return Files.exists(file);
+  }
+
+  @Override
+  public long size(Path file) throws IOException {
+    return Files.size(file);
+  }
+
+  @Override
+  public StorageFile createFixed(Path file, long sizeBytes) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
+      long position = 0;
+      while (position < sizeBytes) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), sizeBytes - position));
+        position += ch.write(zeros, position);
+      }
+    }
+    return MappedStorageFile.open(file, writePath);
+  }
+
+  @Override
+  public StorageFile openFixed(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString());
+    }
+    return MappedStorageFile.open(file, writePath);
+  }
+
+  @Override
+  public StorageFile createGrowable(Path file) throws IOException {
+    return new ChannelStorageFile(
+        file,
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE));
+  }
+
+  @Override
+  public StorageFile openGrowable(Path file) throws IOException {
+    return new ChannelStorageFile(
+        file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  @Override
+  public void rename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void delete(Path file) throws IOException {
+    Files.deleteIfExists(file);
+  }
+
+  @Override
+  public void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}
