@@ -7,6 +7,9 @@ import io.etch.NodeClosedException;
 import io.etch.PeerAddress;
 import io.etch.TlsSettings;
 import io.etch.cluster.MemberIds;
+import io.etch.internal.raftlog.RaftLogConfig;
+import io.etch.internal.raftlog.RestartState;
+import io.etch.internal.raftlog.WalRaftStorage;
 import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.RequestDecoder;
 import io.etch.internal.request.RequestIdGenerator;
@@ -20,9 +23,6 @@ import io.etch.maintenance.PeerTraffic;
 import io.etch.raft.ConfState;
 import io.etch.raft.RaftConfig;
 import io.etch.raft.RawNode;
-import io.etch.raft.Snapshot;
-import io.etch.raft.SnapshotMetadata;
-import io.etch.raft.storage.MemoryStorage;
 import io.etch.storage.mvcc.MvccConfig;
 import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.MvccView;
@@ -32,6 +32,7 @@ import io.etch.transport.PeerTransportBuilder;
 import io.etch.transport.tls.TlsConfig;
 import io.etch.watch.Watch;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
@@ -84,6 +85,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private static final int MAX_TXN_DEPTH = 16;
   private static final int MAX_CHECKPOINTS = 1000;
   private static final String LOCK_FILE = "etch.lock";
+  private static final long WAL_SEGMENT_BYTES = 16L << 20;
 
   private final EtcdNodeConfig config;
   private final long memberId;
@@ -151,22 +153,6 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             config.maxTxnOps(),
             MAX_TXN_DEPTH,
             MAX_CHECKPOINTS);
-    store =
-        MvccStore.create(
-            MvccConfig.builder()
-                .maxKeyBytes(limits.maxKeyBytes())
-                .maxValueBytes(limits.maxValueBytes())
-                .maxTxnOps(limits.maxTxnOps())
-                .build());
-    hub =
-        WatchHub.builder()
-            .memberName(config.memberName())
-            .ids(clusterId, memberId)
-            .raftTerm(() -> state.term)
-            .views(store::view)
-            .callbackExecutor(callbacks)
-            .progressNotifyInterval(config.progressNotifyInterval())
-            .build();
 
     List<Long> voters = new ArrayList<>();
     List<PeerEndpoint> peers = new ArrayList<>();
@@ -179,16 +165,46 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
       }
     }
     long[] voterIds = voters.stream().mapToLong(Long::longValue).toArray();
-    log =
-        new MemoryRaftLogStore(
-            MemoryStorage.bootstrap(
-                new Snapshot(
-                    new SnapshotMetadata(1, 1, ConfState.of(voterIds, new long[0])), new byte[0])));
+    MvccConfig mvccConfig =
+        MvccConfig.builder()
+            .maxKeyBytes(limits.maxKeyBytes())
+            .maxValueBytes(limits.maxValueBytes())
+            .maxTxnOps(limits.maxTxnOps())
+            .build();
+    WalRaftStorage wal =
+        WalRaftStorage.open(
+            RaftLogConfig.builder(config.dataDir().resolve("raft"))
+                .segmentSizeBytes(WAL_SEGMENT_BYTES)
+                .build());
+    log = new WalRaftLogStore(wal);
+    if (wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty()) {
+      MvccStore empty = MvccStore.create(mvccConfig);
+      wal.bootstrap(
+          ConfState.of(voterIds, new long[0]),
+          out -> empty.view().writeSnapshot(out, 1, new byte[0]));
+    }
+    RestartState restart = wal.restartState();
+    try (InputStream in = wal.openSnapshotStateMachine()) {
+      store = MvccStore.restore(in, mvccConfig).store();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore the store of " + config.dataDir(), e);
+    }
+    state.appliedIndex = restart.appliedIndex();
+    hub =
+        WatchHub.builder()
+            .memberName(config.memberName())
+            .ids(clusterId, memberId)
+            .raftTerm(() -> state.term)
+            .views(store::view)
+            .callbackExecutor(callbacks)
+            .progressNotifyInterval(config.progressNotifyInterval())
+            .build();
     RawNode node =
         new RawNode(
             RaftConfig.builder(raftId)
                 .electionTimeoutTicks(config.electionTimeoutTicks())
                 .heartbeatIntervalTicks(1)
+                .appliedIndex(restart.appliedIndex())
                 .random(new SplittableRandom(raftId ^ config.clock().nanoTime()))
                 .build(),
             log);

@@ -7,8 +7,8 @@ import io.etch.raft.storage.RaftStorage;
  * The node's durable Raft log: what {@link io.etch.raft.RawNode} reads through {@link RaftStorage},
  * plus the one write the owner thread makes per {@link Ready}.
  *
- * <p>This seam keeps the node independent of how the log is stored. {@link MemoryRaftLogStore}
- * keeps it in memory (nothing survives a restart); a WAL-backed implementation plugs in here.
+ * <p>This seam keeps the owner thread independent of how the log is stored; {@link WalRaftLogStore}
+ * is the WAL-backed one the node uses.
  */
 public interface RaftLogStore extends RaftStorage, AutoCloseable {
   /**
