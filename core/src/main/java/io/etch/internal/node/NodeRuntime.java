@@ -46,12 +46,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.agrona.concurrent.AgentRunner;
@@ -438,6 +440,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     }
     closeStarted = true;
     closed = true;
+    handOverLeadership();
     if (ownerRunner != null) {
       ownerRunner.close();
     }
@@ -469,6 +472,29 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
       }
     }
     releaseLock();
+  }
+
+  /** A leader hands leadership over before it stops, waiting at most one election timeout. */
+  private void handOverLeadership() {
+    if (ownerRunner == null) {
+      return;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!owner.submit(new RaftOwner.HandOver(done))) {
+      return;
+    }
+    try {
+      done.get(config.electionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn(
+          "member {}: leadership not handed over within {}; closing anyway",
+          config.memberName(),
+          config.electionTimeout());
+    } catch (ExecutionException e) {
+      LOG.warn("member {}: leadership hand-over failed", config.memberName(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void releaseLock() {

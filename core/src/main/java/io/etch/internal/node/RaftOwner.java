@@ -7,9 +7,11 @@ import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
 import io.etch.raft.Message;
+import io.etch.raft.ProgressStatus;
 import io.etch.raft.ProposalDroppedException;
 import io.etch.raft.RawNode;
 import io.etch.raft.Ready;
+import io.etch.raft.StateRole;
 import io.etch.raft.conf.ConfChangeCodec;
 import io.etch.raft.read.ReadState;
 import io.etch.transport.Inbound;
@@ -22,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.LongStream;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -97,6 +101,17 @@ final class RaftOwner implements Agent, Inbound {
     }
   }
 
+  /**
+   * Close of a leader: hand leadership to the most up-to-date voter first; {@code done} completes
+   * (on the owner thread) once this member no longer leads, or at once when it does not lead.
+   */
+  record HandOver(CompletableFuture<Void> done) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.handOver(done);
+    }
+  }
+
   private static final class ReadBatch {
     final List<PendingRead> reads;
     final long issuedAtTick;
@@ -129,6 +144,7 @@ final class RaftOwner implements Agent, Inbound {
   private long readCounter;
   private long readRetryAtTick;
 
+  private CompletableFuture<Void> handOverDone;
   private Ready held;
   private ApplyBatch heldBatch;
   private long ticks;
@@ -219,6 +235,7 @@ final class RaftOwner implements Agent, Inbound {
       ticks++;
       nextTickNs = Math.max(nextTickNs + tickNs, now - tickNs);
       onTick(now);
+      publish();
       work++;
     }
     if (!unsentReads.isEmpty() && ticks >= readRetryAtTick) {
@@ -275,7 +292,33 @@ final class RaftOwner implements Agent, Inbound {
     }
   }
 
+  private void handOver(CompletableFuture<Void> done) {
+    if (node.role() != StateRole.LEADER) {
+      done.complete(null);
+      return;
+    }
+    long target = 0;
+    long bestMatch = -1;
+    for (Map.Entry<Long, ProgressStatus> p : node.status().progress().entrySet()) {
+      if (p.getKey() != memberId && !p.getValue().learner() && p.getValue().match() > bestMatch) {
+        target = p.getKey();
+        bestMatch = p.getValue().match();
+      }
+    }
+    if (target == 0) {
+      done.complete(null);
+      return;
+    }
+    LOG.info("member {} hands leadership to {} before closing", roleName, target);
+    node.transferLeadership(target);
+    handOverDone = done;
+  }
+
   private void publish() {
+    if (handOverDone != null && node.role() != StateRole.LEADER) {
+      handOverDone.complete(null);
+      handOverDone = null;
+    }
     state.term = node.term();
     long lead = node.lead();
     if (lead != state.leaderId) {
