@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /** N members on loopback, each with its own free port and data directory under {@code root}. */
 final class TestCluster implements AutoCloseable {
@@ -27,8 +28,15 @@ final class TestCluster implements AutoCloseable {
   final List<EtcdNode> nodes = new ArrayList<>();
   final Path root;
 
+  private final UnaryOperator<EtcdNode.Builder> customizer;
+
   TestCluster(Path root, int size) {
+    this(root, size, UnaryOperator.identity());
+  }
+
+  TestCluster(Path root, int size, UnaryOperator<EtcdNode.Builder> customizer) {
     this.root = root;
+    this.customizer = customizer;
     for (int i = 1; i <= size; i++) {
       addresses.put("m" + i, new PeerAddress("127.0.0.1", freePort()));
     }
@@ -38,13 +46,15 @@ final class TestCluster implements AutoCloseable {
   }
 
   EtcdNode node(String name) {
-    return EtcdNode.builder()
-        .memberName(name)
-        .dataDir(root.resolve(name))
-        .peerListen(addresses.get(name))
-        .initialCluster(addresses)
-        .heartbeatInterval(HEARTBEAT)
-        .electionTimeout(ELECTION)
+    return customizer
+        .apply(
+            EtcdNode.builder()
+                .memberName(name)
+                .dataDir(root.resolve(name))
+                .peerListen(addresses.get(name))
+                .initialCluster(addresses)
+                .heartbeatInterval(HEARTBEAT)
+                .electionTimeout(ELECTION))
         .build();
   }
 
