@@ -152,10 +152,14 @@ final class Applier implements Agent {
       return;
     }
     Object response = null;
-    EtchException error = null;
+    RuntimeException error = null;
     try {
       response = execute(request);
     } catch (EtchException e) {
+      error = e;
+    } catch (RuntimeException e) {
+      // a bug, not an operating error: report it to the caller and keep applying the log
+      LOG.error("member {} failed to apply entry {}", roleName, entry.index(), e);
       error = e;
     }
     dedup.record(header, APPLIED);

@@ -1,6 +1,5 @@
 package io.etch.internal.node;
 
-import io.etch.EtchException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,7 +39,7 @@ abstract class Pending<R> {
     }
   }
 
-  final void fail(EtchException error, Executor executor) {
+  final void fail(RuntimeException error, Executor executor) {
     if (claim()) {
       failures.increment();
       run(executor, () -> future.completeExceptionally(error));
@@ -57,7 +56,8 @@ abstract class Pending<R> {
     }
     try {
       future.complete(result.get());
-    } catch (EtchException e) {
+    } catch (RuntimeException e) {
+      // typed EtchExceptions for operating errors; anything else is a bug, still reported
       future.completeExceptionally(e);
     }
   }

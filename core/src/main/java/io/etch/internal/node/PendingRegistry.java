@@ -1,6 +1,5 @@
 package io.etch.internal.node;
 
-import io.etch.EtchException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +38,7 @@ final class PendingRegistry {
     return proposals.size() + reads.size();
   }
 
-  void failAll(EtchException error, Executor executor) {
+  void failAll(RuntimeException error, Executor executor) {
     for (PendingProposal p : proposals.values()) {
       p.fail(error, executor);
     }
