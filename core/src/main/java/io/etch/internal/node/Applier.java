@@ -8,7 +8,6 @@ import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
 import io.etch.internal.request.RequestHeader;
-import io.etch.internal.watch.WatchHub;
 import io.etch.kv.CompactResponse;
 import io.etch.kv.Header;
 import io.etch.op.Op;
@@ -16,13 +15,23 @@ import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
 import io.etch.storage.mvcc.DeleteRangeResponse;
 import io.etch.storage.mvcc.Event;
+import io.etch.storage.mvcc.MvccConfig;
 import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.PutResponse;
+import io.etch.storage.mvcc.RestoredStore;
 import io.etch.storage.mvcc.TxnResponse;
 import io.etch.storage.mvcc.WriteResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
@@ -47,6 +56,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Membership entries were already applied to Raft by the owner thread; here they only advance
  * the applied index.
+ *
+ * <h2>Snapshots</h2>
+ *
+ * Every {@code snapshotCount} applied entries it hands the owner thread the store's current
+ * (immutable) view and the dedup table's bytes; the owner writes them into the Raft log's snapshot
+ * and compacts the log. A snapshot installed from the leader arrives first in a batch: the store
+ * and the dedup table are restored from it, and the watch hub is rebuilt (its watches end with
+ * {@code NodeClosedException}), since the store jumped revisions.
  */
 final class Applier implements Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -57,8 +74,12 @@ final class Applier implements Agent {
   private final String roleName;
   private final long clusterId;
   private final long memberId;
-  private final MvccStore store;
-  private final WatchHub hub;
+  private final StoreHolder stores;
+  private final HubHolder hubs;
+  private final MvccConfig mvccConfig;
+  private final long snapshotCount;
+  private final Predicate<RaftOwner.Command> toOwner;
+  private long lastSnapshotIndex;
   private final DedupTable dedup;
   private final RequestDecoder decoder;
   private final PendingRegistry pending;
@@ -72,8 +93,12 @@ final class Applier implements Agent {
       String memberName,
       long clusterId,
       long memberId,
-      MvccStore store,
-      WatchHub hub,
+      StoreHolder stores,
+      HubHolder hubs,
+      MvccConfig mvccConfig,
+      long snapshotCount,
+      long snapshotIndex,
+      Predicate<RaftOwner.Command> toOwner,
       DedupTable dedup,
       RequestDecoder decoder,
       PendingRegistry pending,
@@ -83,8 +108,12 @@ final class Applier implements Agent {
     this.roleName = "etch-apply-" + memberName;
     this.clusterId = clusterId;
     this.memberId = memberId;
-    this.store = store;
-    this.hub = hub;
+    this.stores = stores;
+    this.hubs = hubs;
+    this.mvccConfig = mvccConfig;
+    this.snapshotCount = snapshotCount;
+    this.lastSnapshotIndex = snapshotIndex;
+    this.toOwner = toOwner;
     this.dedup = dedup;
     this.decoder = decoder;
     this.pending = pending;
@@ -102,8 +131,13 @@ final class Applier implements Agent {
   public int doWork() {
     int work = queue.drain(this::apply, MAX_BATCHES_PER_CYCLE);
     work += releaseReads();
+    MvccStore store = stores.store();
     if (store.compactionPending()) {
       store.compactStep(COMPACTION_KEYS_PER_STEP);
+      work++;
+    }
+    if (state.appliedIndex - lastSnapshotIndex >= snapshotCount) {
+      requestSnapshot();
       work++;
     }
     return work;
@@ -114,7 +148,59 @@ final class Applier implements Agent {
     return roleName;
   }
 
+  /**
+   * Asks the owner thread to write a snapshot of the current view (immutable, so it can be written
+   * from any thread) at the applied index, with the dedup table as its extra section.
+   */
+  private void requestSnapshot() {
+    long index = state.appliedIndex;
+    ByteArrayOutputStream extra = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(extra)) {
+      dedup.writeSnapshot(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extra.toByteArray()))) {
+      lastSnapshotIndex = index;
+    }
+  }
+
+  /** Replaces the store (and the dedup table) with the leader's snapshot. */
+  private void install(SnapshotInstall snapshot) {
+    RestoredStore restored;
+    try (InputStream in = snapshot.stateMachine()) {
+      restored = MvccStore.restore(in, mvccConfig);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore the snapshot at " + snapshot.index(), e);
+    }
+    restoreDedup(dedup, restored.extra());
+    stores.replace(restored.store());
+    hubs.rebuild();
+    state.appliedIndex = snapshot.index();
+    lastSnapshotIndex = snapshot.index();
+    LOG.info(
+        "member {} installed the leader's snapshot at index {} (revision {})",
+        roleName,
+        snapshot.index(),
+        restored.store().revision());
+  }
+
+  /** Loads the dedup table's section of a snapshot (empty for the bootstrap snapshot). */
+  static void restoreDedup(DedupTable dedup, byte[] extra) {
+    if (extra.length == 0) {
+      return;
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(extra))) {
+      dedup.readSnapshot(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private void apply(ApplyBatch batch) {
+    if (batch.snapshot() != null) {
+      install(batch.snapshot());
+    }
     for (Entry entry : batch.entries()) {
       apply(entry);
       state.appliedIndex = entry.index();
@@ -176,6 +262,7 @@ final class Applier implements Agent {
   }
 
   private Object execute(Request request) {
+    MvccStore store = stores.store();
     return switch (request.kind()) {
       case PUT -> {
         Op.PutOp op = ((Request.Put) request).op();
@@ -241,7 +328,7 @@ final class Applier implements Agent {
 
   private void published(List<Event> events) {
     if (!events.isEmpty()) {
-      hub.onApplied(store.revision(), events);
+      hubs.hub().onApplied(stores.store().revision(), events);
     }
   }
 

@@ -26,6 +26,7 @@ import io.etch.raft.RawNode;
 import io.etch.storage.mvcc.MvccConfig;
 import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.MvccView;
+import io.etch.storage.mvcc.RestoredStore;
 import io.etch.transport.PeerEndpoint;
 import io.etch.transport.PeerTransport;
 import io.etch.transport.PeerTransportBuilder;
@@ -103,8 +104,8 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private FileLock lock;
   private ExecutorService ownedExecutor;
   private Executor callbacks;
-  private MvccStore store;
-  private WatchHub hub;
+  private StoreHolder stores;
+  private HubHolder hubs;
   private RaftLogStore log;
   private RaftOwner owner;
   private Applier applier;
@@ -177,6 +178,9 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
         WalRaftStorage.open(
             RaftLogConfig.builder(config.dataDir().resolve("raft"))
                 .segmentSizeBytes(WAL_SEGMENT_BYTES)
+                .snapshotCatchUpEntries(
+                    Math.min(
+                        RaftLogConfig.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES, config.snapshotCount()))
                 .build());
     log = new WalRaftLogStore(wal);
     if (wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty()) {
@@ -186,21 +190,26 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
           out -> empty.view().writeSnapshot(out, 1, new byte[0]));
     }
     RestartState restart = wal.restartState();
+    DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
     try (InputStream in = wal.openSnapshotStateMachine()) {
-      store = MvccStore.restore(in, mvccConfig).store();
+      RestoredStore restored = MvccStore.restore(in, mvccConfig);
+      stores = new StoreHolder(restored.store());
+      Applier.restoreDedup(dedup, restored.extra());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore the store of " + config.dataDir(), e);
     }
     state.appliedIndex = restart.appliedIndex();
-    hub =
-        WatchHub.builder()
-            .memberName(config.memberName())
-            .ids(clusterId, memberId)
-            .raftTerm(() -> state.term)
-            .views(store::view)
-            .callbackExecutor(callbacks)
-            .progressNotifyInterval(config.progressNotifyInterval())
-            .build();
+    hubs =
+        new HubHolder(
+            () ->
+                WatchHub.builder()
+                    .memberName(config.memberName())
+                    .ids(clusterId, memberId)
+                    .raftTerm(() -> state.term)
+                    .views(stores::view)
+                    .callbackExecutor(callbacks)
+                    .progressNotifyInterval(config.progressNotifyInterval())
+                    .build());
     RawNode node =
         new RawNode(
             RaftConfig.builder(raftId)
@@ -215,9 +224,13 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             config.memberName(),
             clusterId,
             memberId,
-            store,
-            hub,
-            new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES),
+            stores,
+            hubs,
+            mvccConfig,
+            config.snapshotCount(),
+            restart.appliedIndex(),
+            command -> owner.submit(command),
+            dedup,
             new RequestDecoder(limits),
             pending,
             callbacks,
@@ -245,7 +258,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             state,
             callbacks,
             config.quotaBackendBytes(),
-            () -> hub.stats().watchers(),
+            () -> hubs.stats().watchers(),
             pending::size,
             this::peerTraffic);
 
@@ -349,7 +362,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   }
 
   public Watch watch() {
-    return hub;
+    return hubs;
   }
 
   public Maintenance maintenance() {
@@ -373,7 +386,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   @Override
   public MvccView view() {
-    return store.view();
+    return stores.view();
   }
 
   @Override
@@ -450,8 +463,8 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     if (applierRunner != null) {
       applierRunner.close();
     }
-    if (hub != null) {
-      hub.close();
+    if (hubs != null) {
+      hubs.close();
     }
     NodeClosedException closedError = new NodeClosedException(config.memberName());
     if (callbacks != null) {

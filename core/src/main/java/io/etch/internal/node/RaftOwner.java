@@ -7,15 +7,20 @@ import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
 import io.etch.raft.Message;
+import io.etch.raft.MessageType;
 import io.etch.raft.ProgressStatus;
 import io.etch.raft.ProposalDroppedException;
 import io.etch.raft.RawNode;
 import io.etch.raft.Ready;
+import io.etch.raft.SnapshotStatus;
 import io.etch.raft.StateRole;
 import io.etch.raft.conf.ConfChangeCodec;
 import io.etch.raft.read.ReadState;
+import io.etch.storage.mvcc.MvccView;
 import io.etch.transport.Inbound;
 import io.etch.transport.PeerTransport;
+import io.etch.transport.SnapshotCallback;
+import io.etch.transport.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -112,6 +117,28 @@ final class RaftOwner implements Agent, Inbound {
     }
   }
 
+  /** The applier's request to snapshot {@code view} (the store as of {@code index}). */
+  record TakeSnapshot(long index, MvccView view, byte[] extra) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.takeSnapshot(index, view, extra);
+    }
+  }
+
+  private record ReceivedSnapshot(Message message, Path file) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.receivedSnapshot(message, file);
+    }
+  }
+
+  private record SnapshotReport(long peerId, SnapshotStatus status) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.node.reportSnapshot(peerId, status);
+    }
+  }
+
   private static final class ReadBatch {
     final List<PendingRead> reads;
     final long issuedAtTick;
@@ -145,6 +172,24 @@ final class RaftOwner implements Agent, Inbound {
   private long readRetryAtTick;
 
   private CompletableFuture<Void> handOverDone;
+  private Path receivedSnapshotFile;
+  private final SnapshotCallback snapshotCallback =
+      new SnapshotCallback() {
+        @Override
+        public void onSent(Message snapMessage) {
+          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FINISHED));
+        }
+
+        @Override
+        public void onFailed(Message snapMessage, TransportException cause) {
+          LOG.info(
+              "member {}: snapshot to {} failed: {}",
+              roleName,
+              snapMessage.to(),
+              cause.getMessage());
+          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FAILURE));
+        }
+      };
   private Ready held;
   private ApplyBatch heldBatch;
   private long ticks;
@@ -197,13 +242,36 @@ final class RaftOwner implements Agent, Inbound {
 
   @Override
   public void onSnapshot(Message snapMessage, Path receivedFile) {
-    // this member never sends snapshots (its log is never compacted), so none can be expected
-    LOG.warn("member {} dropped an unexpected snapshot from {}", roleName, snapMessage.from());
-    try {
-      Files.deleteIfExists(receivedFile);
-    } catch (IOException e) {
-      LOG.warn("member {} could not delete {}", roleName, receivedFile, e);
+    if (!inbox.offer(new ReceivedSnapshot(snapMessage, receivedFile))) {
+      deleteQuietly(receivedFile); // the leader sends it again
     }
+  }
+
+  private void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("member {} could not delete {}", roleName, file, e);
+    }
+  }
+
+  private void receivedSnapshot(Message message, Path file) {
+    if (receivedSnapshotFile != null) {
+      deleteQuietly(receivedSnapshotFile);
+    }
+    receivedSnapshotFile = file;
+    node.step(message);
+  }
+
+  private void takeSnapshot(long index, MvccView view, byte[] extra) {
+    if (index <= log.snapshot().metadata().index()) {
+      return;
+    }
+    // membership changes are applied here when handed to the applier, so the owner's
+    // configuration is the one as of the snapshot index as long as none was committed after it
+    log.createSnapshot(
+        index, node.status().confState(), out -> view.writeSnapshot(out, index, extra));
+    LOG.info("member {} took a snapshot at index {}", roleName, index);
   }
 
   /** Netty thread: a connection to {@code peerId} failed. */
@@ -220,6 +288,13 @@ final class RaftOwner implements Agent, Inbound {
   @Override
   public String roleName() {
     return roleName;
+  }
+
+  @Override
+  public void onClose() {
+    if (receivedSnapshotFile != null) {
+      deleteQuietly(receivedSnapshotFile);
+    }
   }
 
   @Override
@@ -252,7 +327,19 @@ final class RaftOwner implements Agent, Inbound {
   private void processReady() {
     Ready rd = node.ready();
     send(rd.messagesBeforePersist());
-    log.persist(rd);
+    SnapshotInstall install = null;
+    if (rd.snapshot() != null && !rd.snapshot().isEmpty()) {
+      if (receivedSnapshotFile == null) {
+        throw new IllegalStateException(
+            "Ready carries snapshot " + rd.snapshot() + " but no snapshot file was received");
+      }
+      log.persist(rd, receivedSnapshotFile);
+      receivedSnapshotFile = null;
+      install =
+          new SnapshotInstall(rd.snapshot().metadata().index(), log.openSnapshotStateMachine());
+    } else {
+      log.persist(rd);
+    }
     send(rd.messagesAfterPersist());
     List<Entry> committed = rd.committedEntries();
     for (Entry e : committed) {
@@ -269,15 +356,14 @@ final class RaftOwner implements Agent, Inbound {
       }
     }
     held = rd;
-    heldBatch = new ApplyBatch(committed, barriers);
+    heldBatch = new ApplyBatch(install, committed, barriers);
     handOff();
     publish();
   }
 
   /** Hands the held Ready's work to the applier and advances it; false when the applier is full. */
   private boolean handOff() {
-    boolean nothingToApply = heldBatch.entries().isEmpty() && heldBatch.reads().isEmpty();
-    if (!nothingToApply && !applier.offer(heldBatch)) {
+    if (!heldBatch.isEmpty() && !applier.offer(heldBatch)) {
       return false;
     }
     node.advance(held);
@@ -288,7 +374,12 @@ final class RaftOwner implements Agent, Inbound {
 
   private void send(List<Message> messages) {
     for (int i = 0; i < messages.size(); i++) {
-      transport.send(messages.get(i));
+      Message m = messages.get(i);
+      if (m.type() == MessageType.SNAP) {
+        transport.sendSnapshot(m, log.snapshotFile(), snapshotCallback);
+      } else {
+        transport.send(m);
+      }
     }
   }
 
@@ -300,9 +391,13 @@ final class RaftOwner implements Agent, Inbound {
     long target = 0;
     long bestMatch = -1;
     for (Map.Entry<Long, ProgressStatus> p : node.status().progress().entrySet()) {
-      if (p.getKey() != memberId && !p.getValue().learner() && p.getValue().match() > bestMatch) {
+      ProgressStatus progress = p.getValue();
+      if (p.getKey() != memberId
+          && !progress.learner()
+          && progress.recentActive()
+          && progress.match() > bestMatch) {
         target = p.getKey();
-        bestMatch = p.getValue().match();
+        bestMatch = progress.match();
       }
     }
     if (target == 0) {

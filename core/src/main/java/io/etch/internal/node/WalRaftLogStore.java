@@ -1,19 +1,21 @@
 package io.etch.internal.node;
 
 import io.etch.internal.raftlog.WalRaftStorage;
+import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.Ready;
 import io.etch.raft.Snapshot;
+import io.etch.raft.SnapshotMetadata;
 import io.etch.raft.storage.InitialState;
+import io.etch.storage.snap.SnapshotWriter;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The durable {@link RaftLogStore}: the WAL-backed {@link WalRaftStorage}. {@link #persist} appends
  * entries and hard state and syncs once per Ready when it must.
- *
- * <p>This member never compacts its log (no snapshots are taken yet), so no leader ever needs to
- * send it a snapshot; a Ready carrying one is an invariant violation and fails fast.
  */
 final class WalRaftLogStore implements RaftLogStore {
   private final WalRaftStorage log;
@@ -24,13 +26,28 @@ final class WalRaftLogStore implements RaftLogStore {
 
   @Override
   public void persist(Ready ready) {
-    if (ready.snapshot() != null && !ready.snapshot().isEmpty()) {
-      throw new IllegalStateException(
-          "a snapshot arrived ("
-              + ready.snapshot()
-              + ") but no member of this cluster compacts its log, so none can be needed");
-    }
     log.persist(ready);
+  }
+
+  @Override
+  public void persist(Ready ready, Path receivedSnapshotFile) {
+    log.persist(ready, receivedSnapshotFile);
+  }
+
+  @Override
+  public SnapshotMetadata createSnapshot(
+      long index, ConfState confState, SnapshotWriter stateMachine) {
+    return log.createSnapshot(index, confState, stateMachine);
+  }
+
+  @Override
+  public Path snapshotFile() {
+    return log.snapshotFile();
+  }
+
+  @Override
+  public InputStream openSnapshotStateMachine() {
+    return log.openSnapshotStateMachine();
   }
 
   @Override
