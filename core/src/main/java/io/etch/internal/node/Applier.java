@@ -4,12 +4,16 @@ import io.etch.DecodingException;
 import io.etch.EtchException;
 import io.etch.InvalidArgumentException;
 import io.etch.LeaseNotFoundException;
+import io.etch.QuotaExceededException;
 import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
 import io.etch.internal.request.RequestHeader;
 import io.etch.kv.CompactResponse;
 import io.etch.kv.Header;
+import io.etch.maintenance.AlarmMember;
+import io.etch.maintenance.AlarmResponse;
+import io.etch.maintenance.AlarmType;
 import io.etch.op.Op;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
@@ -28,6 +32,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
@@ -80,6 +85,8 @@ final class Applier implements Agent {
   private final long snapshotCount;
   private final Predicate<RaftOwner.Command> toOwner;
   private long lastSnapshotIndex;
+  private final long quotaBytes;
+  private final LinkedHashSet<AlarmMember> alarms = new LinkedHashSet<>();
   private final DedupTable dedup;
   private final RequestDecoder decoder;
   private final PendingRegistry pending;
@@ -99,6 +106,7 @@ final class Applier implements Agent {
       long snapshotCount,
       long snapshotIndex,
       Predicate<RaftOwner.Command> toOwner,
+      long quotaBytes,
       DedupTable dedup,
       RequestDecoder decoder,
       PendingRegistry pending,
@@ -114,6 +122,7 @@ final class Applier implements Agent {
     this.snapshotCount = snapshotCount;
     this.lastSnapshotIndex = snapshotIndex;
     this.toOwner = toOwner;
+    this.quotaBytes = quotaBytes;
     this.dedup = dedup;
     this.decoder = decoder;
     this.pending = pending;
@@ -156,7 +165,7 @@ final class Applier implements Agent {
     long index = state.appliedIndex;
     ByteArrayOutputStream extra = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(extra)) {
-      dedup.writeSnapshot(out);
+      writeExtra(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -173,7 +182,7 @@ final class Applier implements Agent {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore the snapshot at " + snapshot.index(), e);
     }
-    restoreDedup(dedup, restored.extra());
+    restoreExtra(restored.extra());
     stores.replace(restored.store());
     hubs.rebuild();
     state.appliedIndex = snapshot.index();
@@ -185,16 +194,40 @@ final class Applier implements Agent {
         restored.store().revision());
   }
 
-  /** Loads the dedup table's section of a snapshot (empty for the bootstrap snapshot). */
-  static void restoreDedup(DedupTable dedup, byte[] extra) {
-    if (extra.length == 0) {
-      return;
+  /** The replicated state beside the store: the dedup table, then the raised alarms. */
+  private void writeExtra(DataOutputStream out) throws IOException {
+    dedup.writeSnapshot(out);
+    out.writeInt(alarms.size());
+    for (AlarmMember alarm : alarms) {
+      out.writeLong(alarm.memberId());
+      out.writeByte(alarm.alarm().ordinal());
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(extra))) {
-      dedup.readSnapshot(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  }
+
+  /**
+   * Loads what {@link #writeExtra} wrote (nothing for the bootstrap snapshot). Called before the
+   * applier thread starts, or on it.
+   */
+  void restoreExtra(byte[] extra) {
+    alarms.clear();
+    if (extra.length > 0) {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(extra))) {
+        dedup.readSnapshot(in);
+        int count = in.readInt();
+        AlarmType[] types = AlarmType.values();
+        for (int i = 0; i < count; i++) {
+          long member = in.readLong();
+          int type = in.readUnsignedByte();
+          if (type >= types.length) {
+            throw new IOException("unknown alarm type " + type + " in the snapshot");
+          }
+          alarms.add(new AlarmMember(member, types[type]));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
+    state.alarms = List.copyOf(alarms);
   }
 
   private void apply(ApplyBatch batch) {
@@ -266,6 +299,7 @@ final class Applier implements Agent {
     return switch (request.kind()) {
       case PUT -> {
         Op.PutOp op = ((Request.Put) request).op();
+        checkSpace(store);
         if (op.option().leaseId() != 0) {
           // no lease can exist yet: this member does not serve lease grants
           throw new LeaseNotFoundException(op.option().leaseId());
@@ -283,6 +317,9 @@ final class Applier implements Agent {
       }
       case TXN -> {
         Op.TxnOp op = ((Request.Txn) request).op();
+        if (!op.isReadOnly()) {
+          checkSpace(store);
+        }
         checkNoLeases(op);
         WriteResult<TxnResponse> w = StoreErrors.call(() -> store.txn(StoreMapping.txn(op)), 0);
         published(w.events());
@@ -303,10 +340,29 @@ final class Applier implements Agent {
         }
         yield new CompactResponse(header(store.revision()));
       }
-      case LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT, ALARM ->
+      case ALARM -> {
+        Request.Alarm alarm = (Request.Alarm) request;
+        if (alarm.activate()) {
+          alarms.add(alarm.alarm());
+        } else {
+          alarms.remove(alarm.alarm());
+        }
+        state.alarms = List.copyOf(alarms);
+        yield new AlarmResponse(header(store.revision()), state.alarms);
+      }
+      case LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT ->
           throw new InvalidArgumentException(
               "request", request.kind() + " requests are not served by this member");
     };
+  }
+
+  /** etcd: while a NOSPACE alarm is raised, requests that may add data fail. */
+  private void checkSpace(MvccStore store) {
+    for (AlarmMember alarm : alarms) {
+      if (alarm.alarm() == AlarmType.NOSPACE) {
+        throw new QuotaExceededException(quotaBytes, store.view().approxBytes());
+      }
+    }
   }
 
   private static void checkNoLeases(Op.TxnOp txn) {

@@ -2,11 +2,9 @@ package io.etch.internal.node;
 
 import io.etch.ByteSequence;
 import io.etch.EtchException;
-import io.etch.RequestTooLargeException;
+import io.etch.QuotaExceededException;
 import io.etch.internal.request.Request;
-import io.etch.internal.request.RequestEncoder;
 import io.etch.internal.request.RequestHeader;
-import io.etch.internal.request.RequestIdGenerator;
 import io.etch.internal.request.RequestLimits;
 import io.etch.kv.CompactResponse;
 import io.etch.kv.DeleteResponse;
@@ -24,6 +22,7 @@ import io.etch.storage.mvcc.MvccView;
 import io.etch.storage.mvcc.RangeRequest;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The member's {@link KV}: writes are encoded, checked against the limits and proposed through the
@@ -36,12 +35,12 @@ import java.util.concurrent.CompletableFuture;
 final class NodeKV implements KV {
   private final NodeServices services;
   private final RequestLimits limits;
-  private final RequestIdGenerator ids;
+  private final Proposer proposer;
 
-  NodeKV(NodeServices services, RequestLimits limits, RequestIdGenerator ids) {
+  NodeKV(NodeServices services, RequestLimits limits, Proposer proposer) {
     this.services = services;
     this.limits = limits;
-    this.ids = ids;
+    this.proposer = proposer;
   }
 
   @Override
@@ -53,7 +52,7 @@ final class NodeKV implements KV {
     try {
       option.checkValue(value);
       Op.PutOp op = Op.put(key, value, option);
-      return propose("put", key, header -> new Request.Put(header, op), PutResponse.class);
+      return propose("put", key, header -> new Request.Put(header, op), PutResponse.class, true);
     } catch (EtchException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -66,7 +65,11 @@ final class NodeKV implements KV {
     try {
       Op.DeleteOp op = Op.delete(key, option);
       return propose(
-          "delete", key, header -> new Request.DeleteRange(header, op), DeleteResponse.class);
+          "delete",
+          key,
+          header -> new Request.DeleteRange(header, op),
+          DeleteResponse.class,
+          false);
     } catch (EtchException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -79,7 +82,8 @@ final class NodeKV implements KV {
         "compact",
         ByteSequence.EMPTY,
         header -> new Request.Compact(header, revision, option.isPhysical()),
-        CompactResponse.class);
+        CompactResponse.class,
+        false);
   }
 
   @Override
@@ -92,7 +96,12 @@ final class NodeKV implements KV {
       op.validate(limits.maxTxnOps());
       ByteSequence firstKey =
           op.compares().isEmpty() ? firstKey(op) : op.compares().get(0).range().key();
-      return propose("txn", firstKey, header -> new Request.Txn(header, op), TxnResponse.class);
+      return propose(
+          "txn",
+          firstKey,
+          header -> new Request.Txn(header, op),
+          TxnResponse.class,
+          !op.isReadOnly());
     } catch (EtchException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -133,21 +142,18 @@ final class NodeKV implements KV {
         StoreErrors.call(() -> view.range(request), request.revision()));
   }
 
-  private interface RequestFactory {
-    Request create(RequestHeader header);
-  }
-
   private <R> CompletableFuture<R> propose(
-      String operation, ByteSequence key, RequestFactory factory, Class<R> type) {
-    long requestId;
-    synchronized (ids) {
-      requestId = ids.next();
+      String operation,
+      ByteSequence key,
+      Function<RequestHeader, Request> factory,
+      Class<R> type,
+      boolean addsData) {
+    if (addsData) {
+      QuotaExceededException noSpace = services.checkQuota(key);
+      if (noSpace != null) {
+        return CompletableFuture.failedFuture(noSpace);
+      }
     }
-    Request request = factory.create(new RequestHeader(services.memberId(), requestId));
-    byte[] payload = new RequestEncoder(limits).encode(request);
-    if (payload.length > services.maxRequestBytes()) {
-      throw new RequestTooLargeException(key, payload.length, services.maxRequestBytes());
-    }
-    return services.propose(operation, requestId, payload).thenApply(type::cast);
+    return proposer.propose(operation, key, factory, type);
   }
 }

@@ -1,5 +1,8 @@
 package io.etch.internal.node;
 
+import io.etch.ByteSequence;
+import io.etch.EtchException;
+import io.etch.internal.request.Request;
 import io.etch.kv.Header;
 import io.etch.maintenance.AlarmMember;
 import io.etch.maintenance.AlarmResponse;
@@ -33,15 +36,15 @@ import java.util.zip.CheckedOutputStream;
  * The member's {@link Maintenance}: everything is answered from local state (published volatile
  * fields and the store's current view) on the callback executor.
  *
- * <p>No alarm can be raised yet (the quota is not enforced), so the alarm list is always empty and
- * disarming is a no-op answered with the (empty) list, as etcd answers disarming an alarm that is
- * not raised.
+ * <p>Alarms are replicated state: a NOSPACE alarm is raised when a write would take the data size
+ * over the quota, and disarming proposes its removal; both apply on every member.
  */
 final class NodeMaintenance implements Maintenance {
   /** Health reports APPLY_LAG when the applier is this many entries behind the commit index. */
   static final long MAX_HEALTHY_APPLY_LAG = 5_000;
 
   private final NodeServices services;
+  private final Proposer proposer;
   private final NodeState state;
   private final Executor callbacks;
   private final long quotaBytes;
@@ -51,6 +54,7 @@ final class NodeMaintenance implements Maintenance {
 
   NodeMaintenance(
       NodeServices services,
+      Proposer proposer,
       NodeState state,
       Executor callbacks,
       long quotaBytes,
@@ -58,6 +62,7 @@ final class NodeMaintenance implements Maintenance {
       LongSupplier pendingRequests,
       Supplier<List<PeerTraffic>> peers) {
     this.services = services;
+    this.proposer = proposer;
     this.state = state;
     this.callbacks = callbacks;
     this.quotaBytes = quotaBytes;
@@ -84,7 +89,7 @@ final class NodeMaintenance implements Maintenance {
               size,
               quotaBytes,
               state.learner,
-              List.of());
+              state.alarms);
         },
         callbacks);
   }
@@ -133,6 +138,9 @@ final class NodeMaintenance implements Maintenance {
             problems.add(HealthResponse.Problem.NO_LEADER);
           }
           long lag = Math.max(0, state.commitIndex - state.appliedIndex);
+          if (!state.alarms.isEmpty()) {
+            problems.add(HealthResponse.Problem.ALARM_RAISED);
+          }
           if (lag > MAX_HEALTHY_APPLY_LAG) {
             problems.add(HealthResponse.Problem.APPLY_LAG);
           }
@@ -143,13 +151,22 @@ final class NodeMaintenance implements Maintenance {
 
   @Override
   public CompletableFuture<AlarmResponse> listAlarms() {
-    return CompletableFuture.supplyAsync(() -> new AlarmResponse(header(), List.of()), callbacks);
+    return CompletableFuture.supplyAsync(
+        () -> new AlarmResponse(header(), state.alarms), callbacks);
   }
 
   @Override
   public CompletableFuture<AlarmResponse> disarmAlarm(AlarmMember alarm) {
     Objects.requireNonNull(alarm, "alarm");
-    return listAlarms();
+    try {
+      return proposer.propose(
+          "alarm",
+          ByteSequence.EMPTY,
+          header -> new Request.Alarm(header, false, alarm),
+          AlarmResponse.class);
+    } catch (EtchException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

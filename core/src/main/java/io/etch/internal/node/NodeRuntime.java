@@ -1,16 +1,19 @@
 package io.etch.internal.node;
 
+import io.etch.ByteSequence;
 import io.etch.DataDirLockedException;
 import io.etch.EtcdNodeConfig;
 import io.etch.InvalidArgumentException;
 import io.etch.NodeClosedException;
 import io.etch.PeerAddress;
+import io.etch.QuotaExceededException;
 import io.etch.TlsSettings;
 import io.etch.cluster.MemberIds;
 import io.etch.internal.raftlog.RaftLogConfig;
 import io.etch.internal.raftlog.RestartState;
 import io.etch.internal.raftlog.WalRaftStorage;
 import io.etch.internal.request.DedupTable;
+import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
 import io.etch.internal.request.RequestIdGenerator;
 import io.etch.internal.request.RequestLimits;
@@ -18,6 +21,9 @@ import io.etch.internal.watch.WatchHub;
 import io.etch.kv.GetResponse;
 import io.etch.kv.Header;
 import io.etch.kv.KV;
+import io.etch.maintenance.AlarmMember;
+import io.etch.maintenance.AlarmResponse;
+import io.etch.maintenance.AlarmType;
 import io.etch.maintenance.Maintenance;
 import io.etch.maintenance.PeerTraffic;
 import io.etch.raft.ConfState;
@@ -113,6 +119,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private AgentRunner ownerRunner;
   private AgentRunner applierRunner;
   private NodeKV kv;
+  private Proposer proposer;
   private NodeMaintenance maintenance;
 
   private NodeRuntime(EtcdNodeConfig config) {
@@ -190,11 +197,12 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
           out -> empty.view().writeSnapshot(out, 1, new byte[0]));
     }
     RestartState restart = wal.restartState();
+    byte[] restoredExtra;
     DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
     try (InputStream in = wal.openSnapshotStateMachine()) {
       RestoredStore restored = MvccStore.restore(in, mvccConfig);
       stores = new StoreHolder(restored.store());
-      Applier.restoreDedup(dedup, restored.extra());
+      restoredExtra = restored.extra();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore the store of " + config.dataDir(), e);
     }
@@ -230,12 +238,14 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             config.snapshotCount(),
             restart.appliedIndex(),
             command -> owner.submit(command),
+            config.quotaBackendBytes(),
             dedup,
             new RequestDecoder(limits),
             pending,
             callbacks,
             state,
             APPLY_QUEUE_BATCHES);
+    applier.restoreExtra(restoredExtra);
     owner =
         new RaftOwner(
             config.memberName(),
@@ -251,10 +261,13 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             pending,
             INBOX_CAPACITY,
             () -> callbacks.execute(() -> ready.complete(null)));
-    kv = new NodeKV(this, limits, new RequestIdGenerator(memberId, config.clock().wallMillis()));
+    RequestIdGenerator ids = new RequestIdGenerator(memberId, config.clock().wallMillis());
+    proposer = new Proposer(this, limits, ids);
+    kv = new NodeKV(this, limits, proposer);
     maintenance =
         new NodeMaintenance(
             this,
+            proposer,
             state,
             callbacks,
             config.quotaBackendBytes(),
@@ -396,6 +409,32 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   private long deadlineNs() {
     return config.clock().nanoTime() + config.requestTimeout().toNanos();
+  }
+
+  @Override
+  public QuotaExceededException checkQuota(ByteSequence key) {
+    long size = stores.view().approxBytes();
+    boolean raised = false;
+    for (AlarmMember alarm : state.alarms) {
+      raised |= alarm.alarm() == AlarmType.NOSPACE;
+    }
+    if (!raised && size + config.maxRequestBytes() <= config.quotaBackendBytes()) {
+      return null;
+    }
+    if (!raised) {
+      LOG.warn(
+          "member {}: data size {} bytes leaves less than a request's room under the quota of {}"
+              + " bytes; raising NOSPACE",
+          config.memberName(),
+          size,
+          config.quotaBackendBytes());
+      proposer.propose(
+          "alarm",
+          key,
+          header -> new Request.Alarm(header, true, new AlarmMember(memberId, AlarmType.NOSPACE)),
+          AlarmResponse.class);
+    }
+    return new QuotaExceededException(config.quotaBackendBytes(), size);
   }
 
   @Override

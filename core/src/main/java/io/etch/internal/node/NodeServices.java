@@ -1,5 +1,7 @@
 package io.etch.internal.node;
 
+import io.etch.ByteSequence;
+import io.etch.QuotaExceededException;
 import io.etch.kv.GetResponse;
 import io.etch.kv.Header;
 import io.etch.storage.mvcc.MvccView;
@@ -17,6 +19,12 @@ interface NodeServices {
 
   /** A response header at {@code revision} with the current term. */
   Header header(long revision);
+
+  /**
+   * etcd's quota check before a request that may add data: null when there is room; otherwise the
+   * error to fail it with, after raising the NOSPACE alarm (proposed, replicated).
+   */
+  QuotaExceededException checkQuota(ByteSequence key);
 
   /** Proposes an encoded request; the future completes (on the callback executor) once applied. */
   CompletableFuture<Object> propose(String operation, long requestId, byte[] payload);

@@ -1,5 +1,7 @@
 package io.etch.internal.node;
 
+import io.etch.maintenance.AlarmMember;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,6 +18,10 @@ final class NodeState {
   volatile long commitIndex;
   volatile boolean learner;
   volatile long appliedIndex;
+
+  /** The raised alarms, in the order they were raised (applier-written, replicated state). */
+  volatile List<AlarmMember> alarms = List.of();
+
   final LongAdder failedRequests = new LongAdder();
   private final RaftIds ids;
 
