@@ -1,10 +1,12 @@
 package io.etch.internal.node;
 
+import io.etch.Clock;
 import io.etch.DecodingException;
 import io.etch.EtchException;
 import io.etch.InvalidArgumentException;
 import io.etch.LeaseNotFoundException;
 import io.etch.QuotaExceededException;
+import io.etch.RequestTimeoutException;
 import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
@@ -32,6 +34,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -75,6 +78,7 @@ final class Applier implements Agent {
   private static final byte[] APPLIED = {1};
   private static final int MAX_BATCHES_PER_CYCLE = 64;
   private static final int COMPACTION_KEYS_PER_STEP = 10_000;
+  private static final long READ_SCAN_INTERVAL_NS = 100_000_000L;
 
   private final String roleName;
   private final long clusterId;
@@ -93,6 +97,9 @@ final class Applier implements Agent {
   private final Executor callbacks;
   private final NodeState state;
   private final OneToOneConcurrentArrayQueue<ApplyBatch> queue;
+  private final Clock clock;
+  private final Duration requestTimeout;
+  private long nextReadScanNs;
   private final PriorityQueue<ReadBarrier> barriers =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
@@ -107,6 +114,8 @@ final class Applier implements Agent {
       long snapshotIndex,
       Predicate<RaftOwner.Command> toOwner,
       long quotaBytes,
+      Clock clock,
+      Duration requestTimeout,
       DedupTable dedup,
       RequestDecoder decoder,
       PendingRegistry pending,
@@ -123,6 +132,8 @@ final class Applier implements Agent {
     this.lastSnapshotIndex = snapshotIndex;
     this.toOwner = toOwner;
     this.quotaBytes = quotaBytes;
+    this.clock = clock;
+    this.requestTimeout = requestTimeout;
     this.dedup = dedup;
     this.decoder = decoder;
     this.pending = pending;
@@ -243,6 +254,19 @@ final class Applier implements Agent {
 
   private int releaseReads() {
     int released = 0;
+    long now = clock.nanoTime();
+    if (now - nextReadScanNs >= 0 && !barriers.isEmpty()) {
+      // a confirmed read waits for entries this member has yet to receive: time it out too
+      nextReadScanNs = now + READ_SCAN_INTERVAL_NS;
+      for (ReadBarrier barrier : barriers) {
+        for (PendingRead read : barrier.reads()) {
+          if (now - read.deadlineNs >= 0) {
+            pending.remove(read);
+            read.fail(new RequestTimeoutException(read.operation, requestTimeout), callbacks);
+          }
+        }
+      }
+    }
     long applied = state.appliedIndex;
     while (!barriers.isEmpty() && barriers.peek().index() <= applied) {
       for (PendingRead read : barriers.poll().reads()) {

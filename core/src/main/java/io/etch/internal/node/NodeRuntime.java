@@ -239,6 +239,8 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             restart.appliedIndex(),
             command -> owner.submit(command),
             config.quotaBackendBytes(),
+            config.clock(),
+            config.requestTimeout(),
             dedup,
             new RequestDecoder(limits),
             pending,
