@@ -74,16 +74,19 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Start</h2>
  *
- * Locks the data directory, creates the callback executor (unless the config brings one), the
- * store, watch hub, Raft log and core, the applier and the owner agents, binds the transport, then
- * starts the applier and owner threads. {@link #ready()} completes once a leader is known.
+ * Locks the data directory, creates the callback executor (unless the config brings one), opens the
+ * WAL-backed Raft log (bootstrapping a new one with the initial membership), restores the store,
+ * dedup table and alarms from its snapshot, creates the watch hub, the Raft core (applied index =
+ * the snapshot's, so it re-delivers the committed tail), the applier and the owner agents, binds
+ * the transport, then starts the applier and owner threads. {@link #ready()} completes once a
+ * leader is known.
  *
  * <h2>Close</h2>
  *
- * Stops accepting requests, stops the owner thread (no more Raft I/O), closes the transport (ports
- * free), stops the applier, closes the watch hub (watches end with {@code NodeClosedException}),
- * fails every waiting request with {@code NodeClosedException}, shuts the owned executor down and
- * releases the data-directory lock.
+ * Stops accepting requests, hands leadership over when leading, stops the owner thread (no more
+ * Raft I/O), closes the transport (ports free), stops the applier, closes the watch hub (watches
+ * end with {@code NodeClosedException}), fails every waiting request with {@code
+ * NodeClosedException}, shuts the owned executor down and releases the data-directory lock.
  */
 public final class NodeRuntime implements NodeServices, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);

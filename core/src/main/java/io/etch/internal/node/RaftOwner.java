@@ -59,6 +59,15 @@ import org.slf4j.LoggerFactory;
  *       {@code advance}.
  * </ol>
  *
+ * <h2>Snapshots</h2>
+ *
+ * It writes the snapshots the applier asks for ({@link TakeSnapshot}: an immutable store view and
+ * the dedup/alarm bytes) into the Raft log, which compacts behind them; it streams the current
+ * snapshot file with every SNAP message the core emits (outcome reported back with {@code
+ * reportSnapshot}); and it installs a snapshot the leader streamed (the file the transport hands
+ * {@link #onSnapshot}) with the Ready that carries it, passing its state machine stream to the
+ * applier in that Ready's batch.
+ *
  * <h2>Re-proposal and at-most-once</h2>
  *
  * A proposal forwarded to a leader that then loses leadership may be dropped silently, or may still
