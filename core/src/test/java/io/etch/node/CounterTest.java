@@ -78,6 +78,50 @@ class CounterTest {
         workers);
   }
 
+  /** Blind puts: each applied put bumps the key's version by one, so a double apply shows. */
+  private CompletableFuture<Void> putter(
+      EtcdNode node, String key, int puts, AtomicLong acked, AtomicLong unknown) {
+    return CompletableFuture.runAsync(
+        () -> {
+          for (int i = 0; i < puts; i++) {
+            try {
+              counter(node).put(key, (long) i).join();
+              acked.incrementAndGet();
+            } catch (CompletionException e) {
+              if (!(e.getCause() instanceof EtchException)) {
+                throw e;
+              }
+              unknown.incrementAndGet();
+              if (!((EtchException) e.getCause()).isRetryable()) {
+                return;
+              }
+            }
+          }
+        },
+        workers);
+  }
+
+  @Test
+  void blindPutsFromFollowersApplyAtMostOnceAcrossALeaderChange() {
+    EtcdNode leader = cluster.awaitLeader(cluster.nodes);
+    List<EtcdNode> survivors = new ArrayList<>(cluster.nodes);
+    survivors.remove(leader);
+    AtomicLong acked = new AtomicLong();
+    AtomicLong unknown = new AtomicLong();
+    List<CompletableFuture<Void>> running = new ArrayList<>();
+    for (EtcdNode n : survivors) {
+      running.add(putter(n, "blind", 40, acked, unknown));
+    }
+    counter(survivors.get(0)).put("warm", 1L).join();
+    leader.close();
+    CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+    long version =
+        counter(survivors.get(1)).get("blind").join().map(TypedKeyValue::version).orElseThrow();
+    assertTrue(
+        version >= acked.get() && version <= acked.get() + unknown.get(),
+        "version " + version + ", acknowledged " + acked + ", unknown outcomes " + unknown);
+  }
+
   @Test
   void everyAcknowledgedIncrementCountsOnceAcrossALeaderChange() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
