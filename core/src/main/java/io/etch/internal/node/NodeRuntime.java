@@ -29,6 +29,8 @@ import io.etch.maintenance.PeerTraffic;
 import io.etch.raft.ConfState;
 import io.etch.raft.RaftConfig;
 import io.etch.raft.RawNode;
+import io.etch.storage.fs.DataDirectoryLock;
+import io.etch.storage.fs.DataDirectoryLockedException;
 import io.etch.storage.mvcc.MvccConfig;
 import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.MvccView;
@@ -42,12 +44,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +92,6 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private static final long DEDUP_BYTES = 1 << 20;
   private static final int MAX_TXN_DEPTH = 16;
   private static final int MAX_CHECKPOINTS = 1000;
-  private static final String LOCK_FILE = "etch.lock";
   private static final long WAL_SEGMENT_BYTES = 16L << 20;
 
   private final EtcdNodeConfig config;
@@ -109,8 +104,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   private volatile boolean closed;
   private boolean closeStarted;
-  private FileChannel lockChannel;
-  private FileLock lock;
+  private DataDirectoryLock dataDirLock;
   private ExecutorService ownedExecutor;
   private Executor callbacks;
   private StoreHolder stores;
@@ -339,22 +333,10 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   }
 
   private void lockDataDir() {
-    Path dir = config.dataDir();
     try {
-      Files.createDirectories(dir);
-      lockChannel =
-          FileChannel.open(
-              dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      try {
-        lock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open data directory " + dir, e);
-    }
-    if (lock == null) {
-      throw new DataDirLockedException(dir);
+      dataDirLock = DataDirectoryLock.acquire(config.dataDir());
+    } catch (DataDirectoryLockedException e) {
+      throw new DataDirLockedException(config.dataDir());
     }
   }
 
@@ -555,17 +537,13 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   }
 
   private void releaseLock() {
-    try {
-      if (lock != null) {
-        lock.release();
+    if (dataDirLock != null) {
+      try {
+        dataDirLock.close();
+      } catch (IOException e) {
+        LOG.warn("member {}: could not release the data directory lock", config.memberName(), e);
       }
-      if (lockChannel != null) {
-        lockChannel.close();
-      }
-    } catch (IOException e) {
-      LOG.warn("member {}: could not release the data directory lock", config.memberName(), e);
+      dataDirLock = null;
     }
-    lock = null;
-    lockChannel = null;
   }
 }
