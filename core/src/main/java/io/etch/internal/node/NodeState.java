@@ -1,0 +1,36 @@
+package io.etch.internal.node;
+
+import io.etch.maintenance.AlarmMember;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the node's threads publish for everyone else to read: plain volatile fields, each written by
+ * exactly one thread (raft fields by the owner thread, {@code appliedIndex} by the applier).
+ */
+final class NodeState {
+  volatile long term;
+
+  /** The leader's Raft id (0: none); see {@link #leaderMemberId()}. */
+  volatile long leaderId;
+
+  volatile long leaderChanges;
+  volatile long commitIndex;
+  volatile boolean learner;
+  volatile long appliedIndex;
+
+  /** The raised alarms, in the order they were raised (applier-written, replicated state). */
+  volatile List<AlarmMember> alarms = List.of();
+
+  final LongAdder failedRequests = new LongAdder();
+  private final RaftIds ids;
+
+  NodeState(RaftIds ids) {
+    this.ids = ids;
+  }
+
+  /** The leader's public member id, 0 when there is none. */
+  long leaderMemberId() {
+    return ids.memberId(leaderId);
+  }
+}

@@ -1,0 +1,73 @@
+package io.etch.internal.node;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A request a user is waiting for. Several threads may try to finish it (the applier with its
+ * result, the owner thread on a timeout, close with {@code NodeClosedException}); {@link #claim()}
+ * lets exactly one win, and the winner completes the future on the callback executor, never on an
+ * internal thread.
+ */
+abstract class Pending<R> {
+  final CompletableFuture<R> future = new CompletableFuture<>();
+  final String operation;
+  final long deadlineNs;
+  private final AtomicBoolean claimed = new AtomicBoolean();
+  private final LongAdder failures;
+
+  Pending(String operation, long deadlineNs, LongAdder failures) {
+    this.failures = failures;
+    this.operation = operation;
+    this.deadlineNs = deadlineNs;
+  }
+
+  final boolean claim() {
+    return claimed.compareAndSet(false, true);
+  }
+
+  final boolean isDone() {
+    return claimed.get();
+  }
+
+  final void succeed(R result, Executor executor) {
+    if (claim()) {
+      run(executor, () -> future.complete(result));
+    }
+  }
+
+  final void fail(RuntimeException error, Executor executor) {
+    if (claim()) {
+      failures.increment();
+      run(executor, () -> future.completeExceptionally(error));
+    }
+  }
+
+  /**
+   * Computes the result here (the caller is already on the callback executor) and completes the
+   * future with it, or with the typed error it throws.
+   */
+  final void completeHere(java.util.function.Supplier<R> result) {
+    if (!claim()) {
+      return;
+    }
+    try {
+      future.complete(result.get());
+    } catch (RuntimeException e) {
+      // typed EtchExceptions for operating errors; anything else is a bug, still reported
+      future.completeExceptionally(e);
+    }
+  }
+
+  private void run(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      // the executor is shutting down with the node: complete here rather than lose the caller
+      task.run();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.etch.internal.node;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A write proposed through Raft, waiting to be applied on this member. The owner thread re-proposes
+ * it until it is applied or times out; the applier's dedup table applies it at most once.
+ */
+final class PendingProposal extends Pending<Object> {
+  final long requestId;
+  final byte[] payload;
+
+  /** Owner thread only: the tick at which to propose (again). */
+  long proposeAtTick;
+
+  PendingProposal(
+      String operation, long requestId, byte[] payload, long deadlineNs, LongAdder failures) {
+    super(operation, deadlineNs, failures);
+    this.requestId = requestId;
+    this.payload = payload;
+  }
+}

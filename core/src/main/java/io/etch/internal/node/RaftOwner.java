@@ -1,0 +1,523 @@
+package io.etch.internal.node;
+
+import io.etch.Clock;
+import io.etch.NoLeaderException;
+import io.etch.RequestTimeoutException;
+import io.etch.raft.ConfState;
+import io.etch.raft.Entry;
+import io.etch.raft.EntryType;
+import io.etch.raft.Message;
+import io.etch.raft.MessageType;
+import io.etch.raft.ProgressStatus;
+import io.etch.raft.ProposalDroppedException;
+import io.etch.raft.RawNode;
+import io.etch.raft.Ready;
+import io.etch.raft.SnapshotStatus;
+import io.etch.raft.StateRole;
+import io.etch.raft.conf.ConfChangeCodec;
+import io.etch.raft.read.ReadState;
+import io.etch.storage.mvcc.MvccView;
+import io.etch.transport.Inbound;
+import io.etch.transport.PeerTransport;
+import io.etch.transport.SnapshotCallback;
+import io.etch.transport.TransportException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.LongStream;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The raft owner thread's agent: the only code that touches this member's {@link RawNode}.
+ *
+ * <h2>Duty cycle</h2>
+ *
+ * <ol>
+ *   <li>If the applier's queue was full when the last {@code Ready} was handed over, try again (the
+ *       Ready is not advanced until the applier has it; Raft keeps stepping meanwhile).
+ *   <li>Drain the bounded inbound queue: peer messages (offered by Netty threads), proposals and
+ *       read requests (offered by user threads), unreachable reports.
+ *   <li>Tick when the injected clock passed the next tick (one tick per heartbeat interval); on a
+ *       tick, re-propose proposals not yet applied, retry reads, and time out overdue requests.
+ *   <li>Send a read-index request for the reads that arrived since the last one: concurrent reads
+ *       share one request, whose context (member id, counter) is unique in the cluster.
+ *   <li>Process a {@code Ready} in the durability order: send {@code messagesBeforePersist},
+ *       persist entries and hard state (syncing once), send {@code messagesAfterPersist}, apply
+ *       membership changes to Raft, hand committed entries and confirmed reads to the applier,
+ *       {@code advance}.
+ * </ol>
+ *
+ * <h2>Snapshots</h2>
+ *
+ * It writes the snapshots the applier asks for ({@link TakeSnapshot}: an immutable store view and
+ * the dedup/alarm bytes) into the Raft log, which compacts behind them; it streams the current
+ * snapshot file with every SNAP message the core emits (outcome reported back with {@code
+ * reportSnapshot}); and it installs a snapshot the leader streamed (the file the transport hands
+ * {@link #onSnapshot}) with the Ready that carries it, passing its state machine stream to the
+ * applier in that Ready's batch.
+ *
+ * <h2>Re-proposal and at-most-once</h2>
+ *
+ * A proposal forwarded to a leader that then loses leadership may be dropped silently, or may still
+ * commit. The owner re-proposes every pending proposal once per election timeout until this member
+ * applies it (or it times out); the applier's dedup table applies a request id at most once, so a
+ * proposal committed twice changes the store once.
+ */
+final class RaftOwner implements Agent, Inbound {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftOwner.class);
+  private static final int MAX_COMMANDS_PER_CYCLE = 4096;
+
+  /** Something for the owner thread to do; created on any thread, executed on the owner. */
+  interface Command {
+    void execute(RaftOwner owner);
+  }
+
+  private record Step(Message message) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.node.step(message);
+    }
+  }
+
+  private record Unreachable(long memberId) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.node.reportUnreachable(memberId);
+    }
+  }
+
+  /** A proposal a user submitted. */
+  record Propose(PendingProposal proposal) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.inflight.add(proposal);
+      owner.propose(proposal);
+    }
+  }
+
+  /** A linearizable read a user submitted. */
+  record Read(PendingRead read) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.unsentReads.add(read);
+    }
+  }
+
+  /**
+   * Close of a leader: hand leadership to the most up-to-date voter first; {@code done} completes
+   * (on the owner thread) once this member no longer leads, or at once when it does not lead.
+   */
+  record HandOver(CompletableFuture<Void> done) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.handOver(done);
+    }
+  }
+
+  /** The applier's request to snapshot {@code view} (the store as of {@code index}). */
+  record TakeSnapshot(long index, MvccView view, byte[] extra) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.takeSnapshot(index, view, extra);
+    }
+  }
+
+  private record ReceivedSnapshot(Message message, Path file) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.receivedSnapshot(message, file);
+    }
+  }
+
+  private record SnapshotReport(long peerId, SnapshotStatus status) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      owner.node.reportSnapshot(peerId, status);
+    }
+  }
+
+  private static final class ReadBatch {
+    final List<PendingRead> reads;
+    final long issuedAtTick;
+
+    ReadBatch(List<PendingRead> reads, long issuedAtTick) {
+      this.reads = reads;
+      this.issuedAtTick = issuedAtTick;
+    }
+  }
+
+  private final String roleName;
+  private final long memberId;
+  private final RawNode node;
+  private final RaftLogStore log;
+  private final Applier applier;
+  private final NodeState state;
+  private final Clock clock;
+  private final long tickNs;
+  private final int retryTicks;
+  private final Duration requestTimeout;
+  private final Executor callbacks;
+  private final PendingRegistry pending;
+  private final ManyToOneConcurrentArrayQueue<Command> inbox;
+  private PeerTransport transport;
+  private Runnable onLeaderKnown;
+
+  private final ArrayList<PendingProposal> inflight = new ArrayList<>();
+  private ArrayList<PendingRead> unsentReads = new ArrayList<>();
+  private final Long2ObjectHashMap<ReadBatch> readsByContext = new Long2ObjectHashMap<>();
+  private long readCounter;
+  private long readRetryAtTick;
+
+  private CompletableFuture<Void> handOverDone;
+  private Path receivedSnapshotFile;
+  private final SnapshotCallback snapshotCallback =
+      new SnapshotCallback() {
+        @Override
+        public void onSent(Message snapMessage) {
+          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FINISHED));
+        }
+
+        @Override
+        public void onFailed(Message snapMessage, TransportException cause) {
+          LOG.info(
+              "member {}: snapshot to {} failed: {}",
+              roleName,
+              snapMessage.to(),
+              cause.getMessage());
+          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FAILURE));
+        }
+      };
+  private Ready held;
+  private ApplyBatch heldBatch;
+  private long ticks;
+  private long nextTickNs;
+
+  RaftOwner(
+      String memberName,
+      RawNode node,
+      RaftLogStore log,
+      Applier applier,
+      NodeState state,
+      Clock clock,
+      Duration heartbeatInterval,
+      int electionTimeoutTicks,
+      Duration requestTimeout,
+      Executor callbacks,
+      PendingRegistry pending,
+      int inboxCapacity,
+      Runnable onLeaderKnown) {
+    this.onLeaderKnown = onLeaderKnown;
+    this.roleName = "etch-raft-" + memberName;
+    this.memberId = node.id();
+    this.node = node;
+    this.log = log;
+    this.applier = applier;
+    this.state = state;
+    this.clock = clock;
+    this.tickNs = heartbeatInterval.toNanos();
+    this.retryTicks = electionTimeoutTicks;
+    this.requestTimeout = requestTimeout;
+    this.callbacks = callbacks;
+    this.pending = pending;
+    this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
+  }
+
+  /** Set once, before the owner thread starts. */
+  void transport(PeerTransport transport) {
+    this.transport = transport;
+  }
+
+  /** Any thread: false when the inbound queue is full. */
+  boolean submit(Command command) {
+    return inbox.offer(command);
+  }
+
+  @Override
+  public boolean offer(Message message) {
+    return inbox.offer(new Step(message));
+  }
+
+  @Override
+  public void onSnapshot(Message snapMessage, Path receivedFile) {
+    if (!inbox.offer(new ReceivedSnapshot(snapMessage, receivedFile))) {
+      deleteQuietly(receivedFile); // the leader sends it again
+    }
+  }
+
+  private void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("member {} could not delete {}", roleName, file, e);
+    }
+  }
+
+  private void receivedSnapshot(Message message, Path file) {
+    if (receivedSnapshotFile != null) {
+      deleteQuietly(receivedSnapshotFile);
+    }
+    receivedSnapshotFile = file;
+    node.step(message);
+  }
+
+  private void takeSnapshot(long index, MvccView view, byte[] extra) {
+    if (index <= log.snapshot().metadata().index()) {
+      return;
+    }
+    // membership changes are applied here when handed to the applier, so the owner's
+    // configuration is the one as of the snapshot index as long as none was committed after it
+    log.createSnapshot(
+        index, node.status().confState(), out -> view.writeSnapshot(out, index, extra));
+    LOG.info("member {} took a snapshot at index {}", roleName, index);
+  }
+
+  /** Netty thread: a connection to {@code peerId} failed. */
+  void onUnreachable(long peerId) {
+    inbox.offer(new Unreachable(peerId));
+  }
+
+  @Override
+  public void onStart() {
+    nextTickNs = clock.nanoTime() + tickNs;
+    publish();
+  }
+
+  @Override
+  public String roleName() {
+    return roleName;
+  }
+
+  @Override
+  public void onClose() {
+    if (receivedSnapshotFile != null) {
+      deleteQuietly(receivedSnapshotFile);
+    }
+  }
+
+  @Override
+  public int doWork() {
+    int work = 0;
+    if (held != null && handOff()) {
+      work++;
+    }
+    work += inbox.drain(command -> command.execute(this), MAX_COMMANDS_PER_CYCLE);
+    long now = clock.nanoTime();
+    if (now - nextTickNs >= 0) {
+      node.tick();
+      ticks++;
+      nextTickNs = Math.max(nextTickNs + tickNs, now - tickNs);
+      onTick(now);
+      publish();
+      work++;
+    }
+    if (!unsentReads.isEmpty() && ticks >= readRetryAtTick) {
+      issueReadIndex();
+      work++;
+    }
+    if (held == null && node.hasReady()) {
+      processReady();
+      work++;
+    }
+    return work;
+  }
+
+  private void processReady() {
+    Ready rd = node.ready();
+    send(rd.messagesBeforePersist());
+    SnapshotInstall install = null;
+    if (rd.snapshot() != null && !rd.snapshot().isEmpty()) {
+      if (receivedSnapshotFile == null) {
+        throw new IllegalStateException(
+            "Ready carries snapshot " + rd.snapshot() + " but no snapshot file was received");
+      }
+      log.persist(rd, receivedSnapshotFile);
+      receivedSnapshotFile = null;
+      install =
+          new SnapshotInstall(rd.snapshot().metadata().index(), log.openSnapshotStateMachine());
+    } else {
+      log.persist(rd);
+    }
+    send(rd.messagesAfterPersist());
+    List<Entry> committed = rd.committedEntries();
+    for (Entry e : committed) {
+      if (e.type() == EntryType.CONF_CHANGE) {
+        ConfState conf = node.applyConfChange(ConfChangeCodec.decode(e.data()));
+        state.learner = LongStream.of(conf.learners()).anyMatch(id -> id == memberId);
+      }
+    }
+    List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
+    for (ReadState rs : rd.readStates()) {
+      ReadBatch batch = readsByContext.remove(readCounterOf(rs.requestContext()));
+      if (batch != null) {
+        barriers.add(new ReadBarrier(rs.index(), batch.reads));
+      }
+    }
+    held = rd;
+    heldBatch = new ApplyBatch(install, committed, barriers);
+    handOff();
+    publish();
+  }
+
+  /** Hands the held Ready's work to the applier and advances it; false when the applier is full. */
+  private boolean handOff() {
+    if (!heldBatch.isEmpty() && !applier.offer(heldBatch)) {
+      return false;
+    }
+    node.advance(held);
+    held = null;
+    heldBatch = null;
+    return true;
+  }
+
+  private void send(List<Message> messages) {
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (m.type() == MessageType.SNAP) {
+        transport.sendSnapshot(m, log.snapshotFile(), snapshotCallback);
+      } else {
+        transport.send(m);
+      }
+    }
+  }
+
+  private void handOver(CompletableFuture<Void> done) {
+    if (node.role() != StateRole.LEADER) {
+      done.complete(null);
+      return;
+    }
+    long target = 0;
+    long bestMatch = -1;
+    for (Map.Entry<Long, ProgressStatus> p : node.status().progress().entrySet()) {
+      ProgressStatus progress = p.getValue();
+      if (p.getKey() != memberId
+          && !progress.learner()
+          && progress.recentActive()
+          && progress.match() > bestMatch) {
+        target = p.getKey();
+        bestMatch = progress.match();
+      }
+    }
+    if (target == 0) {
+      done.complete(null);
+      return;
+    }
+    LOG.info("member {} hands leadership to {} before closing", roleName, target);
+    node.transferLeadership(target);
+    handOverDone = done;
+  }
+
+  private void publish() {
+    if (handOverDone != null && node.role() != StateRole.LEADER) {
+      handOverDone.complete(null);
+      handOverDone = null;
+    }
+    state.term = node.term();
+    long lead = node.lead();
+    if (lead != state.leaderId) {
+      state.leaderId = lead;
+      if (lead != 0) {
+        state.leaderChanges++;
+        if (onLeaderKnown != null) {
+          onLeaderKnown.run();
+          onLeaderKnown = null;
+        }
+      }
+    }
+    state.commitIndex = node.commitIndex();
+  }
+
+  private void propose(PendingProposal p) {
+    try {
+      node.propose(p.payload);
+      p.proposeAtTick = ticks + retryTicks;
+    } catch (ProposalDroppedException e) {
+      switch (e.reason()) {
+        case NO_LEADER, LEADERSHIP_TRANSFER_IN_PROGRESS, UNCOMMITTED_SIZE_LIMIT, NOT_LEADER ->
+            p.proposeAtTick = ticks + 1;
+        default -> {
+          inflight.remove(p);
+          pending.remove(p);
+          p.fail(new NoLeaderException(memberId), callbacks);
+        }
+      }
+    }
+  }
+
+  private void onTick(long nowNs) {
+    Iterator<PendingProposal> it = inflight.iterator();
+    List<PendingProposal> due = new ArrayList<>();
+    while (it.hasNext()) {
+      PendingProposal p = it.next();
+      if (p.isDone()) {
+        it.remove();
+      } else if (nowNs - p.deadlineNs >= 0) {
+        it.remove();
+        pending.remove(p);
+        p.fail(new RequestTimeoutException(p.operation, requestTimeout), callbacks);
+      } else if (ticks >= p.proposeAtTick) {
+        due.add(p);
+      }
+    }
+    for (PendingProposal p : due) {
+      propose(p);
+    }
+    timeOutReads(unsentReads, nowNs);
+    Iterator<ReadBatch> batches = readsByContext.values().iterator();
+    while (batches.hasNext()) {
+      ReadBatch batch = batches.next();
+      if (ticks - batch.issuedAtTick >= retryTicks) {
+        // the request or its answer was lost (a leader change): ask again under a new context
+        batches.remove();
+        unsentReads.addAll(batch.reads);
+      } else {
+        timeOutReads(batch.reads, nowNs);
+      }
+    }
+  }
+
+  private void timeOutReads(List<PendingRead> reads, long nowNs) {
+    Iterator<PendingRead> it = reads.iterator();
+    while (it.hasNext()) {
+      PendingRead r = it.next();
+      if (r.isDone()) {
+        it.remove();
+      } else if (nowNs - r.deadlineNs >= 0) {
+        it.remove();
+        pending.remove(r);
+        r.fail(new RequestTimeoutException(r.operation, requestTimeout), callbacks);
+      }
+    }
+  }
+
+  private void issueReadIndex() {
+    long counter = ++readCounter;
+    byte[] context = ByteBuffer.allocate(16).putLong(memberId).putLong(counter).array();
+    try {
+      node.readIndex(context);
+      readsByContext.put(counter, new ReadBatch(unsentReads, ticks));
+      unsentReads = new ArrayList<>();
+    } catch (ProposalDroppedException e) {
+      readRetryAtTick = ticks + 1;
+    }
+  }
+
+  private long readCounterOf(byte[] context) {
+    if (context.length != 16) {
+      return 0;
+    }
+    ByteBuffer b = ByteBuffer.wrap(context);
+    return b.getLong() == memberId ? b.getLong() : 0;
+  }
+}

@@ -1,0 +1,133 @@
+package io.etch.node;
+
+import static org.awaitility.Awaitility.await;
+
+import io.etch.EtcdNode;
+import io.etch.PeerAddress;
+import io.etch.maintenance.StatusResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+/** N members on loopback, each with its own free port and data directory under {@code root}. */
+final class TestCluster implements AutoCloseable {
+  static final Duration HEARTBEAT = Duration.ofMillis(50);
+  static final Duration ELECTION = Duration.ofMillis(500);
+
+  final Map<String, PeerAddress> addresses = new LinkedHashMap<>();
+  final List<EtcdNode> nodes = new ArrayList<>();
+  final Path root;
+
+  private final UnaryOperator<EtcdNode.Builder> customizer;
+
+  TestCluster(Path root, int size) {
+    this(root, size, UnaryOperator.identity());
+  }
+
+  TestCluster(Path root, int size, UnaryOperator<EtcdNode.Builder> customizer) {
+    this.root = root;
+    this.customizer = customizer;
+    for (int i = 1; i <= size; i++) {
+      addresses.put("m" + i, new PeerAddress("127.0.0.1", freePort()));
+    }
+    for (String name : addresses.keySet()) {
+      nodes.add(node(name));
+    }
+  }
+
+  EtcdNode node(String name) {
+    return customizer
+        .apply(
+            EtcdNode.builder()
+                .memberName(name)
+                .dataDir(root.resolve(name))
+                .peerListen(addresses.get(name))
+                .initialCluster(addresses)
+                .heartbeatInterval(HEARTBEAT)
+                .electionTimeout(ELECTION))
+        .build();
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static boolean bindable(PeerAddress address) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(address.host(), address.port()));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  TestCluster start() {
+    CompletableFuture<?>[] started = new CompletableFuture<?>[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      started[i] = nodes.get(i).start();
+    }
+    CompletableFuture.allOf(started).join();
+    return this;
+  }
+
+  static StatusResponse status(EtcdNode node) {
+    return node.maintenance().status().join();
+  }
+
+  /** The member all running members agree leads. */
+  EtcdNode awaitLeader(List<EtcdNode> running) {
+    long[] leader = new long[1];
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              long l = status(running.get(0)).leaderId();
+              for (EtcdNode n : running) {
+                if (status(n).leaderId() != l) {
+                  return false;
+                }
+              }
+              leader[0] = l;
+              return l != 0 && running.stream().anyMatch(n -> n.memberId() == l);
+            });
+    return running.stream().filter(n -> n.memberId() == leader[0]).findFirst().orElseThrow();
+  }
+
+  /** Live threads a node named {@code member} owns (raft owner, applier, watch hub, callbacks). */
+  static List<String> nodeThreads(String member) {
+    List<String> names = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      String n = t.getName();
+      if (t.isAlive()
+          && (n.equals("etch-raft-" + member)
+              || n.equals("etch-apply-" + member)
+              || n.equals("etch-watch-" + member)
+              || n.startsWith("etch-callback-" + member + "-"))) {
+        names.add(n);
+      }
+    }
+    return names;
+  }
+
+  @Override
+  public void close() {
+    for (EtcdNode n : nodes) {
+      n.close();
+    }
+  }
+}
