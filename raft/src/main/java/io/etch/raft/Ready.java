@@ -101,7 +101,11 @@ public final class Ready {
     return messagesAfterPersist;
   }
 
-  /** Whether the write of step 2 must be fsynced (term, vote or entries changed). */
+  /**
+   * Whether the write of step 2 must be fsynced: the term, the vote or the entries changed, or
+   * {@link #committedEntries()} holds a membership change (which may be applied only once the
+   * commit covering it is durable).
+   */
   public boolean mustSync() {
     return mustSync;
   }

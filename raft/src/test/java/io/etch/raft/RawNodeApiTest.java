@@ -56,6 +56,43 @@ class RawNodeApiTest {
     assertEquals(1, c.heartbeatIntervalTicks());
   }
 
+  /**
+   * A membership change is applied only once the commit covering it is durable: a member that
+   * applied it and then lost the commit in a crash would restart in the older configuration, where
+   * it may be a quorum on its own (found by the WAL-backed simulation, seed 30992). A commit that
+   * covers only normal entries needs no fsync of its own, as in etcd: it is re-learned after a
+   * restart and the entries replay.
+   */
+  @Test
+  void applyingAMembershipChangeRequiresTheCommitToBeSynced() {
+    for (EntryType type : EntryType.values()) {
+      MemoryStorage s = boot(1, 2, 3);
+      RawNode n = node(2, s);
+      byte[] data =
+          type == EntryType.CONF_CHANGE
+              ? io.etch.raft.conf.ConfChangeCodec.encode(io.etch.raft.conf.ConfChange.addLearner(4))
+              : new byte[] {7};
+      n.step(
+          Message.builder(MessageType.APP)
+              .from(1)
+              .to(2)
+              .term(2)
+              .logTerm(1)
+              .index(1)
+              .commit(1)
+              .entries(java.util.List.of(new Entry(2, 2, type, data)))
+              .build());
+      drain(n, s);
+      n.step(Message.builder(MessageType.HEARTBEAT).from(1).to(2).term(2).commit(2).build());
+      Ready rd = n.ready();
+      assertTrue(rd.entries().isEmpty(), "nothing new to append");
+      assertEquals(2, rd.hardState().commit());
+      assertEquals(1, rd.committedEntries().size());
+      assertEquals(type, rd.committedEntries().get(0).type());
+      assertEquals(type == EntryType.CONF_CHANGE, rd.mustSync(), "mustSync for " + type);
+    }
+  }
+
   @Test
   void readySplitsLeaderAppendsFromMessagesThatNeedPersistence() {
     MemoryStorage s = boot(1, 2, 3);
