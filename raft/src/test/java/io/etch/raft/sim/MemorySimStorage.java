@@ -51,6 +51,11 @@ final class MemorySimStorage implements SimStorage {
   }
 
   @Override
+  public void flush() {
+    // every write is durable at once
+  }
+
+  @Override
   public byte[] snapshotStateMachine() {
     return storage.snapshot().data();
   }

@@ -40,6 +40,14 @@ public interface SimStorage extends AutoCloseable {
   void persist(Ready rd);
 
   /**
+   * Makes everything persisted so far durable, as a node does before it reports a membership change
+   * done: the harness then stops a removed member for good, which is only safe while the member
+   * that applied the removal cannot forget it was committed (a commit index is otherwise not synced
+   * on its own). A no-op where every write is durable at once.
+   */
+  void flush();
+
+  /**
    * The state machine bytes of the current snapshot (what {@link #createSnapshot} was given, or the
    * leader's); empty when there is no snapshot.
    */

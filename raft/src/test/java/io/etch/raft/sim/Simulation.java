@@ -460,12 +460,15 @@ public final class Simulation {
   /**
    * Called by members applying a change: a removed member is stopped for good once a remaining
    * voter has applied its removal (as an operator would), not earlier: until then its vote may
-   * still be needed by members that have not learnt the change is committed.
+   * still be needed by members that have not learnt the change is committed. The applier first
+   * makes its log durable ({@link SimStorage#flush()}): a voter that forgot in a crash that the
+   * removal was committed would otherwise need the stopped member's vote to commit it again.
    */
   void onRemoval(SimNode applier, long removed) {
     if (applier.id != removed && applier.confState.voters().length > 0) {
       for (long v : applier.confState.voters()) {
         if (v == applier.id) {
+          applier.storage.flush();
           pendingKill.add(removed);
           return;
         }
