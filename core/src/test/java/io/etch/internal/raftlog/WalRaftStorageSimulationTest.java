@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * simulation's invariants, each reopen checks that what a sync made durable survived.
  *
  * <p>System properties: {@code etch.raftlog.seed} replays one seed; {@code etch.raftlog.seeds}
- * (default 5000) and {@code etch.raftlog.firstSeed} (default 1) choose the range; {@code
+ * (default 8000) and {@code etch.raftlog.firstSeed} (default 1) choose the range; {@code
  * etch.raftlog.steps} (default 5000) the chaos steps per seed. A failure prints the seed and the
  * command that replays it.
  */
@@ -36,7 +36,7 @@ class WalRaftStorageSimulationTest {
 
   @Test
   void fullSimulationOnFaultInjectedWalKeepsEverySafetyPropertyAndRecovers() {
-    runSeeds(Integer.getInteger("etch.raftlog.seeds", 5000));
+    runSeeds(Integer.getInteger("etch.raftlog.seeds", 8000));
   }
 
   @Test
