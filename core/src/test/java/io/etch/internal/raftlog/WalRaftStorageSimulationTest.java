@@ -1,5 +1,6 @@
 package io.etch.internal.raftlog;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etch.raft.sim.InvariantViolation;
@@ -43,6 +44,17 @@ class WalRaftStorageSimulationTest {
   @Tag("soak")
   void soakManyMoreSeeds() {
     runSeeds(Integer.getInteger("etch.raftlog.soakSeeds", 100_000));
+  }
+
+  /** A printed seed is only useful if it replays: same seed, same path, disks and crashes. */
+  @Test
+  void sameSeedReplaysTheSameRun() {
+    long seed = Long.getLong("etch.raftlog.seed", 424242);
+    SimOptions opts = SimOptions.of(seed, 3000);
+    Simulation.Result a = new Simulation(opts, new WalSimStorageFactory(seed)).run();
+    Simulation.Result b = new Simulation(opts, new WalSimStorageFactory(seed)).run();
+    assertEquals(a, b);
+    assertTrue(a.restarts() > 0, "the run never restarted a member: " + a);
   }
 
   static String replayCommand(long seed, int steps) {
