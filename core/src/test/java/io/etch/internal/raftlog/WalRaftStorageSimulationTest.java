@@ -50,7 +50,7 @@ class WalRaftStorageSimulationTest {
   @Test
   void sameSeedReplaysTheSameRun() {
     long seed = Long.getLong("etch.raftlog.seed", 424242);
-    SimOptions opts = SimOptions.of(seed, 3000);
+    SimOptions opts = SimOptions.of(seed, 3000).withReplayCommand(replayCommand(seed, 3000));
     Simulation.Result a = new Simulation(opts, new WalSimStorageFactory(seed)).run();
     Simulation.Result b = new Simulation(opts, new WalSimStorageFactory(seed)).run();
     assertEquals(a, b);
