@@ -152,7 +152,12 @@ final class SimNode {
       if (!unsafe) {
         rd.messagesAfterPersist().forEach(network);
       }
-      // 4. apply
+      // 4. apply; a membership change only once the commit covering it is durable: a member that
+      // forgot it in a crash would restart in the older configuration, where it may be a quorum
+      // on its own while the others already count on it (found by the WAL simulation, seed 30992)
+      if (hasConfChange(rd.committedEntries())) {
+        storage.flush();
+      }
       if (rd.snapshot() != null) {
         restoreStateMachine(rd.snapshot());
         confState = rd.snapshot().metadata().confState();
@@ -170,6 +175,15 @@ final class SimNode {
       inv.afterReady(this);
     }
     return alive;
+  }
+
+  private static boolean hasConfChange(List<Entry> entries) {
+    for (Entry e : entries) {
+      if (e.type() == EntryType.CONF_CHANGE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void apply(Entry e, Invariants inv) {

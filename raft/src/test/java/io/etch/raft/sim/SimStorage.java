@@ -40,10 +40,10 @@ public interface SimStorage extends AutoCloseable {
   void persist(Ready rd);
 
   /**
-   * Makes everything persisted so far durable, as a node does before it reports a membership change
-   * done: the harness then stops a removed member for good, which is only safe while the member
-   * that applied the removal cannot forget it was committed (a commit index is otherwise not synced
-   * on its own). A no-op where every write is durable at once.
+   * Makes everything persisted so far durable. A commit index is not synced on its own ({@link
+   * Ready#mustSync()}), so the harness flushes where forgetting a commit would matter: before a
+   * member applies a membership change (else it could restart in the older configuration) and
+   * before a removed member is stopped for good. A no-op where every write is durable at once.
    */
   void flush();
 
