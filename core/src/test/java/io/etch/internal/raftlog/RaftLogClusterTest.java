@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * snapshots with log compaction, and snapshot installs streamed as files (leader's snapshot file
  * copied into the follower's inbox, as the transport does).
  *
- * <p>The raft module's own simulation ({@code io.etch.raft.sim}) is wired to {@code MemoryStorage}
- * through package-private classes, so it cannot take this storage; this is the smaller equivalent.
- * Checked after every step and at the end:
+ * <p>Written before the raft module's simulation took pluggable storage; {@link
+ * WalRaftStorageSimulationTest} now runs that full simulation on this storage. This smaller cluster
+ * stays as a quick check that also runs once on real mapped files. Checked after every step and at
+ * the end:
  *
  * <ul>
  *   <li>state machine safety: every member applies the same entry at each index, and the same

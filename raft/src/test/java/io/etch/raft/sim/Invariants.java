@@ -120,7 +120,7 @@ final class Invariants {
     for (Entry e : entries) {
       long prevTerm;
       try {
-        prevTerm = n.storage.term(e.index() - 1);
+        prevTerm = n.log().term(e.index() - 1);
       } catch (RaftStorageException ex) {
         prevTerm = -1;
       }

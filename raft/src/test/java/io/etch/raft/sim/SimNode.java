@@ -3,7 +3,6 @@ package io.etch.raft.sim;
 import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
-import io.etch.raft.HardState;
 import io.etch.raft.Message;
 import io.etch.raft.RaftConfig;
 import io.etch.raft.RawNode;
@@ -12,7 +11,7 @@ import io.etch.raft.Snapshot;
 import io.etch.raft.conf.ConfChange;
 import io.etch.raft.conf.ConfChangeCodec;
 import io.etch.raft.read.ReadState;
-import io.etch.raft.storage.MemoryStorage;
+import io.etch.raft.storage.RaftStorage;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -28,7 +27,10 @@ import java.util.function.Consumer;
  */
 final class SimNode {
   final long id;
-  final MemoryStorage storage;
+
+  /** Replaced by what survived on every crash. */
+  SimStorage storage;
+
   private final RaftConfig.Builder configTemplate;
   private final SplittableRandom random;
   RawNode raw;
@@ -45,7 +47,7 @@ final class SimNode {
 
   SimNode(
       long id,
-      MemoryStorage storage,
+      SimStorage storage,
       RaftConfig.Builder configTemplate,
       SplittableRandom r,
       java.util.function.BiConsumer<SimNode, Long> onRemoval) {
@@ -59,25 +61,35 @@ final class SimNode {
 
   /** (Re)starts from durable storage: the state machine is rebuilt from the snapshot. */
   void start() {
-    Snapshot snap = storage.snapshot();
-    confState = storage.initialState().confState();
-    restoreStateMachine(snap);
-    raw = new RawNode(configTemplate.appliedIndex(smIndex).random(random.split()).build(), storage);
+    RaftStorage log = storage.raftStorage();
+    confState = log.initialState().confState();
+    restoreStateMachine(log.snapshot());
+    raw = new RawNode(configTemplate.appliedIndex(smIndex).random(random.split()).build(), log);
     alive = true;
   }
 
+  /** The durable part of the storage as of now. */
+  RaftStorage log() {
+    return storage.raftStorage();
+  }
+
+  /** Loses the volatile state and whatever the storage had not made durable. */
   void crash() {
     raw = null;
+    if (alive) {
+      storage = storage.crash();
+    }
     alive = false;
   }
 
+  /** Restores the state machine from the storage's current snapshot (whose metadata is given). */
   private void restoreStateMachine(Snapshot snap) {
     if (snap.isEmpty()) {
       smIndex = 0;
       smHash = 0;
       return;
     }
-    ByteBuffer b = ByteBuffer.wrap(snap.data());
+    ByteBuffer b = ByteBuffer.wrap(storage.snapshotStateMachine());
     smIndex = b.getLong();
     smHash = b.getLong();
     if (smIndex != snap.metadata().index()) {
@@ -128,16 +140,9 @@ final class SimNode {
         return false;
       }
       // 2. persist
-      if (rd.snapshot() != null) {
-        storage.applySnapshot(rd.snapshot());
-      }
+      storage.persist(rd);
       if (!rd.entries().isEmpty()) {
-        storage.append(rd.entries());
         inv.onPersisted(this, rd.entries());
-      }
-      if (rd.hardState() != null) {
-        HardState hs = rd.hardState();
-        storage.setHardState(hs);
       }
       if (crashAt == CrashPoint.AFTER_PERSIST) {
         crash();
@@ -147,7 +152,12 @@ final class SimNode {
       if (!unsafe) {
         rd.messagesAfterPersist().forEach(network);
       }
-      // 4. apply
+      // 4. apply; a membership change only once the commit covering it is durable: a member that
+      // forgot it in a crash would restart in the older configuration, where it may be a quorum
+      // on its own while the others already count on it (found by the WAL simulation, seed 30992)
+      if (hasConfChange(rd.committedEntries())) {
+        storage.flush();
+      }
       if (rd.snapshot() != null) {
         restoreStateMachine(rd.snapshot());
         confState = rd.snapshot().metadata().confState();
@@ -165,6 +175,15 @@ final class SimNode {
       inv.afterReady(this);
     }
     return alive;
+  }
+
+  private static boolean hasConfChange(List<Entry> entries) {
+    for (Entry e : entries) {
+      if (e.type() == EntryType.CONF_CHANGE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void apply(Entry e, Invariants inv) {
@@ -187,14 +206,15 @@ final class SimNode {
 
   /** Takes a snapshot at the applied index and compacts the log behind it, keeping a tail. */
   void compact(int keep) {
-    if (!alive || smIndex <= storage.firstIndex() || smIndex > storage.lastIndex()) {
+    RaftStorage log = log();
+    if (!alive || smIndex <= log.firstIndex() || smIndex > log.lastIndex()) {
       return;
     }
-    if (smIndex > storage.snapshot().metadata().index()) {
+    if (smIndex > log.snapshot().metadata().index()) {
       storage.createSnapshot(smIndex, confState, stateMachineSnapshot());
     }
     long compactTo = smIndex - keep;
-    if (compactTo >= storage.firstIndex()) {
+    if (compactTo >= log.firstIndex()) {
       storage.compact(compactTo);
     }
   }

@@ -10,9 +10,10 @@ import io.etch.raft.SnapshotMetadata;
 import io.etch.raft.SnapshotStatus;
 import io.etch.raft.StateRole;
 import io.etch.raft.conf.ConfChange;
-import io.etch.raft.storage.MemoryStorage;
+import io.etch.raft.storage.RaftStorage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -30,6 +31,12 @@ import java.util.TreeMap;
  * <p>Every member handles each {@code Ready} in the order {@link io.etch.raft.Ready} documents;
  * crashes may strike between its phases, losing whatever was not persisted. With {@link
  * SimOptions#unsafeSendBeforePersist()} the order is broken on purpose.
+ *
+ * <p>Each member's durable storage comes from a {@link SimStorageFactory} ({@link
+ * SimStorageFactory#memory()} by default); the harness never looks behind its {@link SimStorage}
+ * interface, so a real storage engine runs under exactly the same faults and checks. SNAP messages
+ * travel with what {@link SimStorage#shipSnapshot} returned when they were sent, as a transport
+ * streams a snapshot file.
  */
 public final class Simulation {
   /** The outcome of a successful run. */
@@ -51,6 +58,7 @@ public final class Simulation {
   public static final int LIVENESS_TICKS = 60 * ELECTION_TICKS;
 
   private final SimOptions opts;
+  private final SimStorageFactory storage;
   private final SplittableRandom r;
   private final TreeMap<Long, SimNode> nodes = new TreeMap<>();
   private final SimNetwork net = new SimNetwork();
@@ -64,8 +72,18 @@ public final class Simulation {
   private final TreeMap<Long, SimNode.CrashPoint> pendingCrash = new TreeMap<>();
   private final List<Long> pendingKill = new ArrayList<>();
 
+  /** What each SNAP message in flight carries besides itself (null entries are not kept). */
+  private final IdentityHashMap<Message, byte[]> shippedSnapshots = new IdentityHashMap<>();
+
+  /** A run on {@link SimStorageFactory#memory()}. */
   public Simulation(SimOptions opts) {
+    this(opts, SimStorageFactory.memory());
+  }
+
+  /** A run whose members persist into storages made by {@code storage} (one factory per run). */
+  public Simulation(SimOptions opts, SimStorageFactory storage) {
     this.opts = opts;
+    this.storage = storage;
     this.r = new SplittableRandom(opts.seed());
     int[] voterChoices = {1, 2, 3, 3, 3, 4, 5, 5, 7};
     int voters = voterChoices[r.nextInt(voterChoices.length)];
@@ -97,16 +115,16 @@ public final class Simulation {
             new SnapshotMetadata(1, 1, initial),
             ByteBuffer.allocate(16).putLong(1).putLong(0).array());
     for (long id = 1; id < nextId; id++) {
-      addNode(id, MemoryStorage.bootstrap(boot));
+      addNode(id, storage.bootstrap(id, boot));
     }
     net.dropPercent = r.nextInt(10);
     net.duplicatePercent = r.nextInt(5);
     net.maxDelayTicks = r.nextInt(4);
   }
 
-  private SimNode addNode(long id, MemoryStorage storage) {
+  private SimNode addNode(long id, SimStorage s) {
     RaftConfig.Builder b = copyTemplate(id);
-    SimNode n = new SimNode(id, storage, b, r.split(), this::onRemoval);
+    SimNode n = new SimNode(id, s, b, r.split(), this::onRemoval);
     nodes.put(id, n);
     return n;
   }
@@ -124,8 +142,18 @@ public final class Simulation {
         .maxUncommittedEntriesBytes(t.maxUncommittedEntriesBytes());
   }
 
-  /** Runs both phases. */
+  /** Runs both phases, then closes every member's storage. */
   public Result run() {
+    try {
+      return runPhases();
+    } finally {
+      for (SimNode n : nodes.values()) {
+        n.storage.close();
+      }
+    }
+  }
+
+  private Result runPhases() {
     try {
       for (int step = 0; step < opts.steps(); step++) {
         chaosStep();
@@ -210,15 +238,28 @@ public final class Simulation {
       }
       return;
     }
+    boolean snap = m.type() == MessageType.SNAP;
+    if (snap) {
+      to.storage.receiveSnapshot(m.snapshot().metadata(), shippedSnapshots.get(m));
+    }
     to.raw.step(m);
     drain(to);
-    if (m.type() == MessageType.SNAP && from != null && from.alive) {
+    if (snap && to.alive) {
+      to.storage.discardReceivedSnapshot();
+    }
+    if (snap && from != null && from.alive) {
       from.raw.reportSnapshot(m.to(), SnapshotStatus.FINISHED);
       drain(from);
     }
   }
 
   private void send(Message m) {
+    if (m.type() == MessageType.SNAP) {
+      byte[] shipped = nodes.get(m.from()).storage.shipSnapshot(m.snapshot().metadata());
+      if (shipped != null) {
+        shippedSnapshots.put(m, shipped);
+      }
+    }
     boolean queued = net.send(m, now, r);
     if (!queued && m.type() == MessageType.SNAP) {
       SimNode from = nodes.get(m.from());
@@ -372,7 +413,7 @@ public final class Simulation {
 
   private void restart(SimNode n) {
     n.start();
-    inv.onRestart(n, n.storage.hardState().commit());
+    inv.onRestart(n, n.log().initialState().hardState().commit());
     inv.trace(41, n.id, now, n.raw.commitIndex());
     drain(n);
   }
@@ -386,14 +427,14 @@ public final class Simulation {
     long[] voters = cs.voters();
     long[] learners = cs.learners();
     ConfChange cc;
-    MemoryStorage fresh = null;
+    boolean fresh = false;
     int kind = r.nextInt(5);
     if (kind == 0 && nodes.size() < 10) {
       cc = ConfChange.addLearner(nextId);
-      fresh = new MemoryStorage();
+      fresh = true;
     } else if (kind == 1 && voters.length < 7 && nodes.size() < 10) {
       cc = ConfChange.addVoter(nextId);
-      fresh = new MemoryStorage();
+      fresh = true;
     } else if (kind == 2 && learners.length > 0 && voters.length < 7) {
       cc = ConfChange.addVoter(learners[r.nextInt(learners.length)]);
     } else if (kind == 3 && voters.length > 1) {
@@ -406,8 +447,9 @@ public final class Simulation {
     try {
       l.raw.proposeConfChange(cc);
       inv.trace(43, cc.type().ordinal(), cc.nodeId(), now);
-      if (fresh != null) {
-        addNode(nextId++, fresh);
+      if (fresh) {
+        long id = nextId++;
+        addNode(id, storage.joining(id));
       }
     } catch (ProposalDroppedException e) {
       inv.trace(47, e.reason().ordinal(), cc.nodeId(), now);
@@ -418,12 +460,15 @@ public final class Simulation {
   /**
    * Called by members applying a change: a removed member is stopped for good once a remaining
    * voter has applied its removal (as an operator would), not earlier: until then its vote may
-   * still be needed by members that have not learnt the change is committed.
+   * still be needed by members that have not learnt the change is committed. The applier first
+   * makes its log durable ({@link SimStorage#flush()}): a voter that forgot in a crash that the
+   * removal was committed would otherwise need the stopped member's vote to commit it again.
    */
   void onRemoval(SimNode applier, long removed) {
     if (applier.id != removed && applier.confState.voters().length > 0) {
       for (long v : applier.confState.voters()) {
         if (v == applier.id) {
+          applier.storage.flush();
           pendingKill.add(removed);
           return;
         }
@@ -469,7 +514,7 @@ public final class Simulation {
     SimNode n = pick(alive());
     if (n != null) {
       n.compact(r.nextInt(6));
-      inv.trace(67, n.id, n.storage.firstIndex(), now);
+      inv.trace(67, n.id, n.log().firstIndex(), now);
     }
   }
 
@@ -539,8 +584,9 @@ public final class Simulation {
         s.append(' ').append(n.raw.status());
         s.append(" last=").append(n.raw.lastIndex()).append(" lastTerm=");
         s.append(n.raw.termAt(n.raw.lastIndex()));
-        long lo = Math.max(n.storage.firstIndex(), n.storage.lastIndex() - 3);
-        for (io.etch.raft.Entry e : n.storage.entries(lo, n.storage.lastIndex() + 1, 1 << 20)) {
+        RaftStorage log = n.log();
+        long lo = Math.max(log.firstIndex(), log.lastIndex() - 3);
+        for (io.etch.raft.Entry e : log.entries(lo, log.lastIndex() + 1, 1 << 20)) {
           s.append("\n      ").append(e);
           if (e.type() == io.etch.raft.EntryType.CONF_CHANGE) {
             s.append(io.etch.raft.conf.ConfChangeCodec.decode(e.data()));
