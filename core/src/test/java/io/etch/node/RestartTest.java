@@ -69,7 +69,12 @@ class RestartTest {
     for (int i = 0; i < 30; i++) {
       cluster.nodes.get(i % 3).kv().put(bs("w/" + i), bs("v")).join();
     }
-    long hash = leader.maintenance().hashKv(0).join().hash();
+    // Writes were acknowledged through every member: wait until the leader has applied all 30
+    // before hashing (hashKv is a local read), and hash at that revision, not at "current".
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> leader.maintenance().status().join().revision() >= 30);
+    long hash = leader.maintenance().hashKv(30).join().hash();
     cluster.close();
 
     List<CompletableFuture<EtcdNode>> starts = new ArrayList<>();

@@ -85,7 +85,13 @@ class SnapshotTest {
     for (int i = 0; i < 75; i++) {
       cluster.nodes.get(i % 3).kv().put(bs("t/" + i), bs("v")).join();
     }
-    long hash = cluster.nodes.get(0).maintenance().hashKv(75).join().hash();
+    // The last write was acknowledged through another member: hashKv is a local read, so wait
+    // until this member has applied it (etcd answers a future revision here too).
+    EtcdNode first = cluster.nodes.get(0);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> first.maintenance().status().join().revision() >= 75);
+    long hash = first.maintenance().hashKv(75).join().hash();
     cluster.close();
     List<CompletableFuture<EtcdNode>> starts = new ArrayList<>();
     for (String name : cluster.addresses.keySet()) {
