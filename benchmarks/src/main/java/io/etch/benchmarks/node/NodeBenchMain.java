@@ -13,6 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.BenchmarkResultMetaData;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -38,7 +42,17 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * omitted). Forks inherit this JVM's flags.
  */
 public final class NodeBenchMain {
-  private record Row(String caseName, int members, int inflight, double opsPerS) {}
+  private record Row(
+      String caseName,
+      int members,
+      int inflight,
+      double opsPerS,
+      double allocBytesPerOp,
+      double gcPercent) {
+    Row(String caseName, int members, int inflight, double opsPerS) {
+      this(caseName, members, inflight, opsPerS, Double.NaN, Double.NaN);
+    }
+  }
 
   private NodeBenchMain() {}
 
@@ -57,13 +71,13 @@ public final class NodeBenchMain {
 
     List<Row> rows = new ArrayList<>();
     if (wanted(only, "fsync-seq")) {
-      rows.addAll(run(jvmArgs, "FsyncBaselineBenchmark.fsyncSeq$", Map.of()));
+      rows.addAll(run(jvmArgs, "FsyncBaselineBenchmark.fsyncSeq$", Map.of(), false));
     }
     if (wanted(only, "fsync-batch")) {
-      rows.addAll(run(jvmArgs, "FsyncBaselineBenchmark.fsyncBatch(64|512)$", Map.of()));
+      rows.addAll(run(jvmArgs, "FsyncBaselineBenchmark.fsyncBatch(64|512)$", Map.of(), false));
     }
     if (wanted(only, "netty-rtt")) {
-      rows.addAll(run(jvmArgs, "NettyRttBenchmark.roundTrip$", Map.of("inflight", "1,64")));
+      rows.addAll(run(jvmArgs, "NettyRttBenchmark.roundTrip$", Map.of("inflight", "1,64"), false));
     }
     if (wanted(only, "put")) {
       rows.addAll(
@@ -85,7 +99,8 @@ public final class NodeBenchMain {
           run(
               jvmArgs,
               "NodeBenchmark.(" + String.join("|", at64) + ")$",
-              Map.of("members", "1,3", "inflight", "64")));
+              Map.of("members", "1,3", "inflight", "64"),
+              true));
     }
     writeTable(rows, latencyDir, outDir.resolve("results.tsv"));
   }
@@ -94,13 +109,21 @@ public final class NodeBenchMain {
     return only.isEmpty() || only.contains(caseName);
   }
 
-  private static List<Row> run(List<String> jvmArgs, String include, Map<String, String> params)
+  /**
+   * Runs the benchmarks {@code include} selects; {@code gc} adds JMH's GC profiler (allocation per
+   * op over the JVM's threads, and time spent in GC).
+   */
+  private static List<Row> run(
+      List<String> jvmArgs, String include, Map<String, String> params, boolean gc)
       throws RunnerException {
     ChainedOptionsBuilder options =
         new OptionsBuilder()
             .include(NodeBenchMain.class.getPackageName() + "." + include)
             .jvmArgs(jvmArgs.toArray(String[]::new))
             .shouldFailOnError(true);
+    if (gc) {
+      options.addProfiler(GCProfiler.class);
+    }
     for (Map.Entry<String, String> p : params.entrySet()) {
       options.param(p.getKey(), p.getValue().split(","));
     }
@@ -122,6 +145,27 @@ public final class NodeBenchMain {
           });
     }
     return rows;
+  }
+
+  private static double secondary(RunResult r, String label) {
+    Result<?> result = r.getSecondaryResults().get(label);
+    return result == null ? Double.NaN : result.getScore();
+  }
+
+  /** Time in GC as a share of the measured wall time (from measurement start to stop). */
+  private static double gcPercent(RunResult r) {
+    Result<?> result = r.getSecondaryResults().get("gc.time");
+    if (result == null) {
+      return Double.NaN;
+    }
+    long measuredMs = 0;
+    for (BenchmarkResult b : r.getBenchmarkResults()) {
+      BenchmarkResultMetaData m = b.getMetadata();
+      if (m != null) {
+        measuredMs += m.getStopTime() - m.getMeasurementTime();
+      }
+    }
+    return measuredMs == 0 ? Double.NaN : 100.0 * result.getScore() / measuredMs;
   }
 
   private static String nodeCase(String method) {
@@ -158,7 +202,7 @@ public final class NodeBenchMain {
     StringBuilder out =
         new StringBuilder(
             "case\tmembers\tinflight\tops_per_s\tp50_ms\tp99_ms\tbaseline\tratio_to_baseline\n");
-    String format = "%-17s %7s %8s %12s %9s %9s %9s %7s %-15s %8s%n";
+    String format = "%-17s %7s %8s %12s %9s %9s %9s %7s %-15s %8s %9s %6s%n";
     System.out.printf(
         format,
         "case",
@@ -170,7 +214,9 @@ public final class NodeBenchMain {
         "p99.9 ms",
         "errors",
         "baseline",
-        "ratio");
+        "ratio",
+        "alloc B/op",
+        "gc %");
     for (Row r : rows) {
       Optional<LatencyReport> lat =
           LatencyReport.read(latencyDir, r.caseName(), r.members(), r.inflight());
@@ -205,7 +251,11 @@ public final class NodeBenchMain {
           p999,
           errors,
           baseline,
-          ratio);
+          ratio,
+          Double.isNaN(r.allocBytesPerOp())
+              ? "-"
+              : String.format(Locale.ROOT, "%.0f", r.allocBytesPerOp()),
+          Double.isNaN(r.gcPercent()) ? "-" : String.format(Locale.ROOT, "%.1f", r.gcPercent()));
     }
     Files.createDirectories(tsv.toAbsolutePath().getParent());
     Files.writeString(tsv, out.toString(), StandardCharsets.UTF_8);
