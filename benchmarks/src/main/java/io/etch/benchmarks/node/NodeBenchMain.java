@@ -81,7 +81,11 @@ public final class NodeBenchMain {
     }
     if (wanted(only, "put")) {
       rows.addAll(
-          run(jvmArgs, "NodeBenchmark.put$", Map.of("members", "1,3", "inflight", "1,64,512")));
+          run(
+              jvmArgs,
+              "NodeBenchmark.put$",
+              Map.of("members", "1,3", "inflight", "1,64,512"),
+              true));
     }
     List<String> at64 = new ArrayList<>();
     for (String[] c :
