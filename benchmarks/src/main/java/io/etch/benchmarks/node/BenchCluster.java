@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * {@code members} Etch nodes in this JVM on loopback, each with its own free port and data
  * directory (real WALs, default durability) under a temporary directory that {@link #close()}
- * deletes. {@link #leader()} is the member all agree leads once started.
+ * deletes, taking a snapshot every {@code snapshotCount} applied entries. {@link #leader()} is the
+ * member all agree leads once started.
  */
 final class BenchCluster implements AutoCloseable {
   private static final Duration HEARTBEAT = Duration.ofMillis(50);
@@ -30,7 +31,7 @@ final class BenchCluster implements AutoCloseable {
   private final Path root;
   private final List<EtcdNode> nodes = new ArrayList<>();
 
-  BenchCluster(int members) throws IOException {
+  BenchCluster(int members, long snapshotCount) throws IOException {
     if (members < 1) {
       throw new IllegalArgumentException("members " + members + " < 1");
     }
@@ -48,6 +49,7 @@ final class BenchCluster implements AutoCloseable {
               .initialCluster(addresses)
               .heartbeatInterval(HEARTBEAT)
               .electionTimeout(ELECTION)
+              .snapshotCount(snapshotCount)
               .build());
     }
   }

@@ -2,6 +2,7 @@ package io.etch.benchmarks.node;
 
 import io.etch.ByteSequence;
 import io.etch.EtcdNode;
+import io.etch.EtcdNodeConfig;
 import io.etch.kv.KV;
 import io.etch.op.Cmp;
 import io.etch.op.CmpTarget;
@@ -62,6 +63,14 @@ public class NodeBenchmark {
   @Param({"1", "64", "512"})
   public int inflight;
 
+  /**
+   * Applied entries between snapshots: the node's default. Each snapshot writes the whole store,
+   * history included, on the raft owner thread; pass {@code -p snapshotCount=100000000} to see a
+   * run without them.
+   */
+  @Param({"" + EtcdNodeConfig.DEFAULT_SNAPSHOT_COUNT})
+  public long snapshotCount;
+
   private BenchCluster cluster;
   private KV kv;
   private ByteSequence[] keys;
@@ -86,7 +95,7 @@ public class NodeBenchmark {
     value = ByteSequence.from(v);
     serializable = GetOption.builder().withSerializable(true).build();
     window = new Semaphore(inflight);
-    cluster = new BenchCluster(members).start();
+    cluster = new BenchCluster(members, snapshotCount).start();
     EtcdNode leader = cluster.leader();
     kv = leader.kv();
     Semaphore load = new Semaphore(256);
