@@ -144,22 +144,34 @@ public final class NodeBenchMain {
             case "fsyncBatch512" -> new Row("fsync-batch", 1, 512, score);
             case "roundTrip" -> new Row("netty-rtt", 2, intParam(r, "inflight"), score);
             case "put", "getLinearizable", "getSerializable", "txnCas" ->
-                new Row(nodeCase(method), intParam(r, "members"), intParam(r, "inflight"), score);
+                new Row(
+                    nodeCase(method),
+                    intParam(r, "members"),
+                    intParam(r, "inflight"),
+                    score,
+                    secondary(r, "gc.alloc.rate.norm"),
+                    gcPercent(r));
             default -> throw new IllegalStateException("unexpected benchmark " + benchmark);
           });
     }
     return rows;
   }
 
+  /** A secondary result by label; JMH versions prefix profiler labels differently (":", "·"). */
   private static double secondary(RunResult r, String label) {
-    Result<?> result = r.getSecondaryResults().get(label);
-    return result == null ? Double.NaN : result.getScore();
+    for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+      String key = e.getKey();
+      if (key.equals(label) || key.endsWith(":" + label) || key.endsWith("\u00b7" + label)) {
+        return e.getValue().getScore();
+      }
+    }
+    return Double.NaN;
   }
 
   /** Time in GC as a share of the measured wall time (from measurement start to stop). */
   private static double gcPercent(RunResult r) {
-    Result<?> result = r.getSecondaryResults().get("gc.time");
-    if (result == null) {
+    double gcMs = secondary(r, "gc.time");
+    if (Double.isNaN(gcMs)) {
       return Double.NaN;
     }
     long measuredMs = 0;
@@ -169,7 +181,7 @@ public final class NodeBenchMain {
         measuredMs += m.getStopTime() - m.getMeasurementTime();
       }
     }
-    return measuredMs == 0 ? Double.NaN : 100.0 * result.getScore() / measuredMs;
+    return measuredMs == 0 ? Double.NaN : 100.0 * gcMs / measuredMs;
   }
 
   private static String nodeCase(String method) {
