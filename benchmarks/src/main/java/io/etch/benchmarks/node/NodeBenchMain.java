@@ -106,6 +106,9 @@ public final class NodeBenchMain {
               Map.of("members", "1,3", "inflight", "64"),
               true));
     }
+    if (wanted(only, "watch")) {
+      rows.addAll(run(jvmArgs, "NodeWatchBenchmark.putAndWatch$", Map.of(), false));
+    }
     writeTable(rows, latencyDir, outDir.resolve("results.tsv"));
   }
 
@@ -143,6 +146,8 @@ public final class NodeBenchMain {
             case "fsyncBatch64" -> new Row("fsync-batch", 1, 64, score);
             case "fsyncBatch512" -> new Row("fsync-batch", 1, 512, score);
             case "roundTrip" -> new Row("netty-rtt", 2, intParam(r, "inflight"), score);
+            case "putAndWatch" ->
+                new Row("watch", intParam(r, "members"), intParam(r, "inflight"), score);
             case "put", "getLinearizable", "getSerializable", "txnCas" ->
                 new Row(
                     nodeCase(method),
@@ -201,7 +206,7 @@ public final class NodeBenchMain {
   /** The baseline bounding a node case, as {@code case/inflight}; empty for baselines. */
   private static Optional<String> baselineOf(Row row) {
     return switch (row.caseName()) {
-      case "put", "txn-cas" ->
+      case "put", "txn-cas", "watch" ->
           Optional.of(row.inflight() == 1 ? "fsync-seq/1" : "fsync-batch/" + row.inflight());
       case "get-linearizable", "get-serializable" -> Optional.of("netty-rtt/64");
       default -> Optional.empty();
