@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The short benchmark profile: builds the benchmarks jar (and the modules it needs), then runs the
+# physical baselines (fsync-seq, fsync-batch, netty-rtt) and the whole-node cases (put, gets,
+# txn-cas on 1 and 3 members) each in a forked JVM; prints one table and writes
+# benchmarks/target/results.tsv. About 6-8 minutes on 2 cores.
+#
+#   benchmarks/run.sh                      # everything
+#   benchmarks/run.sh put,fsync-batch      # only these cases
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -q -ntp -pl benchmarks -am -DskipTests package
+
+# The JVM flags chronicle/Agrona need (etch.jvm.flags in the root pom), plus the JDK 24+ extras.
+FLAGS="--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"
+JAVA_MAJOR=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+if [ "${JAVA_MAJOR%%.*}" -ge 24 ]; then
+  FLAGS="$FLAGS --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+fi
+
+# shellcheck disable=SC2086 # FLAGS is a list of flags
+exec java $FLAGS -Xmx2g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp benchmarks/target/benchmarks.jar io.etch.benchmarks.node.NodeBenchMain benchmarks/target "$@"
