@@ -24,11 +24,9 @@ class RestartTest {
 
   @TempDir Path dir;
   TestCluster cluster;
-  final List<EtcdNode> restarted = new ArrayList<>();
 
   @AfterEach
   void stop() {
-    restarted.forEach(EtcdNode::close);
     if (cluster != null) {
       cluster.close();
     }
@@ -36,12 +34,6 @@ class RestartTest {
 
   static ByteSequence bs(String s) {
     return ByteSequence.from(s);
-  }
-
-  private EtcdNode restart(String name) {
-    EtcdNode n = cluster.node(name);
-    restarted.add(n);
-    return n;
   }
 
   @Test
@@ -54,7 +46,7 @@ class RestartTest {
     node.kv().delete(bs("r/0")).join();
     node.close();
 
-    EtcdNode again = restart("m1");
+    EtcdNode again = cluster.restart("m1");
     again.start().join();
     GetResponse r = again.kv().get(bs("r/"), ALL).join();
     assertEquals(9, r.count());
@@ -79,10 +71,10 @@ class RestartTest {
 
     List<CompletableFuture<EtcdNode>> starts = new ArrayList<>();
     for (String name : cluster.addresses.keySet()) {
-      starts.add(restart(name).start());
+      starts.add(cluster.restart(name).start());
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
-    for (EtcdNode n : restarted) {
+    for (EtcdNode n : cluster.restarted) {
       GetResponse r = n.kv().get(bs("w/"), ALL).join();
       assertEquals(30, r.count(), n.config().memberName());
       assertEquals(30, r.header().revision());
@@ -103,7 +95,7 @@ class RestartTest {
     for (int i = 10; i < 25; i++) {
       leader.kv().put(bs("f/" + i), bs("while down")).join();
     }
-    EtcdNode back = restart(name);
+    EtcdNode back = cluster.restart(name);
     back.start().join();
     await()
         .atMost(Duration.ofSeconds(20))

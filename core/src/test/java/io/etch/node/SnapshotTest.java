@@ -28,11 +28,9 @@ class SnapshotTest {
 
   @TempDir Path dir;
   TestCluster cluster;
-  final List<EtcdNode> restarted = new ArrayList<>();
 
   @AfterEach
   void stop() {
-    restarted.forEach(EtcdNode::close);
     if (cluster != null) {
       cluster.close();
     }
@@ -40,12 +38,6 @@ class SnapshotTest {
 
   static ByteSequence bs(String s) {
     return ByteSequence.from(s);
-  }
-
-  private EtcdNode restart(String name) {
-    EtcdNode n = cluster.node(name);
-    restarted.add(n);
-    return n;
   }
 
   private void start(int members) {
@@ -64,7 +56,7 @@ class SnapshotTest {
     }
     leader.kv().delete(bs("s/0")).join();
 
-    EtcdNode back = restart(name);
+    EtcdNode back = cluster.restart(name);
     back.start().join();
     await()
         .atMost(Duration.ofSeconds(20))
@@ -95,15 +87,16 @@ class SnapshotTest {
     cluster.close();
     List<CompletableFuture<EtcdNode>> starts = new ArrayList<>();
     for (String name : cluster.addresses.keySet()) {
-      starts.add(restart(name).start());
+      starts.add(cluster.restart(name).start());
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
-    for (EtcdNode n : restarted) {
+    for (EtcdNode n : cluster.restarted) {
       GetResponse r = n.kv().get(bs("t/"), ALL).join();
       assertEquals(75, r.count());
       assertEquals(hash, n.maintenance().hashKv(75).join().hash());
     }
     // request ids of the first run are remembered: new writes apply normally
-    assertEquals(76, restarted.get(0).kv().put(bs("t/x"), bs("y")).join().header().revision());
+    assertEquals(
+        76, cluster.restarted.get(0).kv().put(bs("t/x"), bs("y")).join().header().revision());
   }
 }

@@ -124,8 +124,21 @@ final class TestCluster implements AutoCloseable {
     return names;
   }
 
+  /** Members built again by {@link #restart}; closed with the cluster. */
+  final List<EtcdNode> restarted = new ArrayList<>();
+
+  /** A new node for {@code name} on the same data directory and port; the caller starts it. */
+  EtcdNode restart(String name) {
+    EtcdNode n = node(name);
+    restarted.add(n);
+    return n;
+  }
+
   @Override
   public void close() {
+    for (EtcdNode n : restarted) {
+      n.close();
+    }
     for (EtcdNode n : nodes) {
       n.close();
     }
