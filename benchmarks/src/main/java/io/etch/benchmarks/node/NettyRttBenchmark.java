@@ -1,24 +1,11 @@
 package io.etch.benchmarks.node;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
+import io.etch.benchmarks.RawNettyLink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import java.net.InetSocketAddress;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -59,8 +46,7 @@ public class NettyRttBenchmark {
   @Param({"1", "64"})
   public int inflight;
 
-  private MultiThreadIoEventLoopGroup group;
-  private Channel server;
+  private RawNettyLink link;
   private Channel client;
   private ByteBuf message;
   private Semaphore window;
@@ -77,63 +63,39 @@ public class NettyRttBenchmark {
       throw new IllegalArgumentException("inflight " + inflight + " > ring " + RING);
     }
     window = new Semaphore(inflight);
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    group = new MultiThreadIoEventLoopGroup(2, io);
-    server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new ChannelInboundHandlerAdapter() {
-                              @Override
-                              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ctx.write(msg, ctx.voidPromise());
-                              }
-
-                              @Override
-                              public void channelReadComplete(ChannelHandlerContext ctx) {
-                                ctx.flush();
-                              }
-                            });
-                  }
-                })
-            .bind(new InetSocketAddress("127.0.0.1", 0))
-            .sync()
-            .channel();
-    client =
-        new Bootstrap()
-            .group(group)
-            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
+    link =
+        RawNettyLink.open(
+            () ->
                 new ChannelInboundHandlerAdapter() {
                   @Override
                   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf b = (ByteBuf) msg;
-                    receivedBytes += b.readableBytes();
-                    b.release();
-                    long now = System.nanoTime();
-                    int done = 0;
-                    while (received < receivedBytes / MESSAGE_BYTES) {
-                      if (measuring) {
-                        histogram.record(now - sentAtNs.get((int) (received % RING)));
-                      }
-                      received++;
-                      done++;
-                    }
-                    window.release(done);
+                    ctx.write(msg, ctx.voidPromise());
                   }
-                })
-            .connect(server.localAddress())
-            .sync()
-            .channel();
+
+                  @Override
+                  public void channelReadComplete(ChannelHandlerContext ctx) {
+                    ctx.flush();
+                  }
+                },
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                receivedBytes += b.readableBytes();
+                b.release();
+                long now = System.nanoTime();
+                int done = 0;
+                while (received < receivedBytes / MESSAGE_BYTES) {
+                  if (measuring) {
+                    histogram.record(now - sentAtNs.get((int) (received % RING)));
+                  }
+                  received++;
+                  done++;
+                }
+                window.release(done);
+              }
+            });
+    client = link.client();
     message = Unpooled.directBuffer(MESSAGE_BYTES);
     message.writeZero(MESSAGE_BYTES);
   }
@@ -152,9 +114,7 @@ public class NettyRttBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     LatencyReport.of(histogram, 0).publish("netty-rtt", 2, inflight);
-    client.close().syncUninterruptibly();
-    server.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    link.close();
     message.release();
   }
 

@@ -1,5 +1,6 @@
 package io.etch.benchmarks.transport;
 
+import io.etch.benchmarks.RawNettyLink;
 import io.etch.raft.Entry;
 import io.etch.raft.Message;
 import io.etch.raft.MessageType;
@@ -7,24 +8,11 @@ import io.etch.transport.Inbound;
 import io.etch.transport.PeerEndpoint;
 import io.etch.transport.PeerTransport;
 import io.etch.transport.codec.MessageCodec;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +64,7 @@ public class TransportThroughputBenchmark {
   private final Semaphore transportWindow = new Semaphore(WINDOW);
   private int transportUnreleased;
 
-  private MultiThreadIoEventLoopGroup rawGroup;
-  private Channel rawServer;
+  private RawNettyLink rawLink;
   private Channel rawClient;
   private ByteBuf rawFrame;
   private final Semaphore rawWindow = new Semaphore(WINDOW);
@@ -140,44 +127,21 @@ public class TransportThroughputBenchmark {
     sender.start();
     receiver.addPeer(new PeerEndpoint(1, "127.0.0.1", sender.localAddress().getPort()));
 
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    rawGroup = new MultiThreadIoEventLoopGroup(2, io);
-    rawServer =
-        new ServerBootstrap()
-            .group(rawGroup)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<Channel>() {
+    rawLink =
+        RawNettyLink.open(
+            () ->
+                new ChannelInboundHandlerAdapter() {
                   @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new ChannelInboundHandlerAdapter() {
-                              @Override
-                              public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ByteBuf b = (ByteBuf) msg;
-                                long before = rawReceivedBytes / frameBytes;
-                                rawReceivedBytes += b.readableBytes();
-                                b.release();
-                                rawWindow.release((int) (rawReceivedBytes / frameBytes - before));
-                              }
-                            });
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf b = (ByteBuf) msg;
+                    long before = rawReceivedBytes / frameBytes;
+                    rawReceivedBytes += b.readableBytes();
+                    b.release();
+                    rawWindow.release((int) (rawReceivedBytes / frameBytes - before));
                   }
-                })
-            .bind(new InetSocketAddress("127.0.0.1", 0))
-            .sync()
-            .channel();
-    rawClient =
-        new Bootstrap()
-            .group(rawGroup)
-            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(new ChannelInboundHandlerAdapter())
-            .connect(rawServer.localAddress())
-            .sync()
-            .channel();
+                },
+            new ChannelInboundHandlerAdapter());
+    rawClient = rawLink.client();
     rawFrame = Unpooled.directBuffer(frameBytes);
     MessageCodec.writeFrame(append, rawFrame, 1 << 24);
   }
@@ -186,9 +150,7 @@ public class TransportThroughputBenchmark {
   public void tearDown() {
     sender.close();
     receiver.close();
-    rawClient.close().syncUninterruptibly();
-    rawServer.close().syncUninterruptibly();
-    rawGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    rawLink.close();
     rawFrame.release();
   }
 
