@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Reads a kv history of EDN-like maps, one per line — {@code {:process 3, :type :invoke, :f
@@ -26,7 +25,7 @@ public final class EdnKvParser {
   public static List<Operation<KvModel.Op, String>> parse(Path file, List<String> lines)
       throws HistoryFormatException {
     List<Operation<KvModel.Op, String>> history = new ArrayList<>();
-    Map<Integer, Pending> pending = new TreeMap<>();
+    PendingInvocations<KvModel.Op> pending = new PendingInvocations<>(file);
     for (int i = 0; i < lines.size(); i++) {
       int lineNumber = i + 1;
       if (lines.get(i).isBlank()) {
@@ -43,16 +42,6 @@ public final class EdnKvParser {
       }
       switch (type) {
         case "invoke" -> {
-          if (pending.containsKey(process)) {
-            throw new HistoryFormatException(
-                file,
-                lineNumber,
-                "process "
-                    + process
-                    + " invokes while its operation of line "
-                    + pending.get(process).lineNumber
-                    + " is still pending");
-          }
           KvModel.Op input =
               switch (f) {
                 case "get" -> KvModel.Op.get(key);
@@ -62,18 +51,12 @@ public final class EdnKvParser {
                     throw new HistoryFormatException(
                         file, lineNumber, "unknown :f :" + f + " (expected :get, :put or :append)");
               };
-          pending.put(process, new Pending(input, i, lineNumber));
+          pending.invoke(process, input, i, lineNumber);
         }
         case "ok", "fail", "info" -> {
-          Pending p = pending.remove(process);
-          if (p == null) {
-            throw new HistoryFormatException(
-                file,
-                lineNumber,
-                "process " + process + " completes an operation it never invoked");
-          }
-          String invoked = p.input.kind().name().toLowerCase(java.util.Locale.ROOT);
-          if (!invoked.equals(f) || !p.input.key().equals(key)) {
+          PendingInvocations.Pending<KvModel.Op> p = pending.complete(process, lineNumber);
+          String invoked = p.input().kind().name().toLowerCase(java.util.Locale.ROOT);
+          if (!invoked.equals(f) || !p.input().key().equals(key)) {
             throw new HistoryFormatException(
                 file,
                 lineNumber,
@@ -86,17 +69,17 @@ public final class EdnKvParser {
                     + " but invoked :"
                     + invoked
                     + " of key "
-                    + p.input.key()
+                    + p.input().key()
                     + " on line "
-                    + p.lineNumber);
+                    + p.lineNumber());
           }
           switch (type) {
             case "ok" -> {
               String output =
-                  p.input.kind() == KvModel.Kind.GET ? string(file, lineNumber, value) : "";
-              history.add(Operation.completed(process, p.input, output, p.callTime, i));
+                  p.input().kind() == KvModel.Kind.GET ? string(file, lineNumber, value) : "";
+              history.add(Operation.completed(process, p.input(), output, p.callTime(), i));
             }
-            case "info" -> history.add(Operation.unknown(process, p.input, p.callTime));
+            case "info" -> history.add(Operation.unknown(process, p.input(), p.callTime()));
             default -> {
               // :fail: it did not take effect, so it constrains nothing.
             }
@@ -109,10 +92,7 @@ public final class EdnKvParser {
                 "unknown :type :" + type + " (expected :invoke, :ok, :fail or :info)");
       }
     }
-    for (Map.Entry<Integer, Pending> open : pending.entrySet()) {
-      history.add(
-          Operation.unknown(open.getKey(), open.getValue().input, open.getValue().callTime));
-    }
+    pending.addStillOpen(history);
     return history;
   }
 
@@ -154,8 +134,6 @@ public final class EdnKvParser {
     }
     return value.text();
   }
-
-  private record Pending(KvModel.Op input, long callTime, int lineNumber) {}
 
   private enum EdnType {
     KEYWORD,

@@ -3,8 +3,6 @@ package io.etch.lincheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +27,7 @@ public final class JepsenLogParser {
   public static List<Operation<RegisterModel.Op, RegisterModel.Result>> parse(
       Path file, List<String> lines) throws HistoryFormatException {
     List<Operation<RegisterModel.Op, RegisterModel.Result>> history = new ArrayList<>();
-    Map<Integer, Pending> pending = new TreeMap<>();
+    PendingInvocations<RegisterModel.Op> pending = new PendingInvocations<>(file);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       int lineNumber = i + 1;
@@ -47,27 +45,11 @@ public final class JepsenLogParser {
       String value = m.group(4);
       switch (type) {
         case "invoke" -> {
-          if (pending.containsKey(process)) {
-            throw new HistoryFormatException(
-                file,
-                lineNumber,
-                "process "
-                    + process
-                    + " invokes while its operation of line "
-                    + pending.get(process).lineNumber
-                    + " is still pending");
-          }
-          pending.put(process, new Pending(parseInput(file, lineNumber, f, value), i, lineNumber));
+          pending.invoke(process, parseInput(file, lineNumber, f, value), i, lineNumber);
         }
         case "ok", "fail", "info" -> {
-          Pending p = pending.remove(process);
-          if (p == null) {
-            throw new HistoryFormatException(
-                file,
-                lineNumber,
-                "process " + process + " completes an operation it never invoked");
-          }
-          RegisterModel.Op input = p.input;
+          PendingInvocations.Pending<RegisterModel.Op> p = pending.complete(process, lineNumber);
+          RegisterModel.Op input = p.input();
           if (!input.kind().name().toLowerCase(java.util.Locale.ROOT).equals(f)) {
             throw new HistoryFormatException(
                 file,
@@ -79,21 +61,21 @@ public final class JepsenLogParser {
                     + " but invoked a "
                     + input.kind()
                     + " on line "
-                    + p.lineNumber);
+                    + p.lineNumber());
           }
           switch (type) {
             case "ok" ->
                 history.add(
                     Operation.completed(
-                        process, input, okOutput(file, lineNumber, input, value), p.callTime, i));
+                        process, input, okOutput(file, lineNumber, input, value), p.callTime(), i));
             case "fail" -> {
               if (input.kind() == RegisterModel.Kind.CAS) {
                 history.add(
                     Operation.completed(
-                        process, input, RegisterModel.Result.failed(), p.callTime, i));
+                        process, input, RegisterModel.Result.failed(), p.callTime(), i));
               }
             }
-            default -> history.add(Operation.unknown(process, input, p.callTime));
+            default -> history.add(Operation.unknown(process, input, p.callTime()));
           }
         }
         default ->
@@ -103,10 +85,7 @@ public final class JepsenLogParser {
                 "unknown type :" + type + " (expected :invoke, :ok, :fail or :info)");
       }
     }
-    for (Map.Entry<Integer, Pending> open : pending.entrySet()) {
-      history.add(
-          Operation.unknown(open.getKey(), open.getValue().input, open.getValue().callTime));
-    }
+    pending.addStillOpen(history);
     return history;
   }
 
@@ -161,6 +140,4 @@ public final class JepsenLogParser {
           file, lineNumber, what + " must be an int, got '" + text + "'");
     }
   }
-
-  private record Pending(RegisterModel.Op input, long callTime, int lineNumber) {}
 }
