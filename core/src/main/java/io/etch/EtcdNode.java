@@ -270,6 +270,12 @@ public final class EtcdNode implements AutoCloseable {
       return this;
     }
 
+    /** See {@link EtcdNodeConfig.Builder#maxWatchers}. */
+    public Builder maxWatchers(int maxWatchers) {
+      config.maxWatchers(maxWatchers);
+      return this;
+    }
+
     /** See {@link EtcdNodeConfig.Builder#callbackExecutor}. */
     public Builder callbackExecutor(Executor executor) {
       config.callbackExecutor(executor);

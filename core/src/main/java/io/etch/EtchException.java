@@ -42,7 +42,8 @@ public abstract class EtchException extends RuntimeException {
     BAD_LEADER_TRANSFEREE,
     DATA_DIR_LOCKED,
     CORRUPT_BACKUP,
-    DECODING
+    DECODING,
+    TOO_MANY_WATCHERS
   }
 
   protected EtchException(String message) {

@@ -97,6 +97,11 @@ class ErrorsTest {
     assertEquals(10, notReady.matchIndex());
     assertEquals(100, notReady.leaderIndex());
     assertEquals(1, new TooManyLearnersException(1).limit());
+    TooManyWatchersException watchers = new TooManyWatchersException("m1", 7);
+    assertEquals(7, watchers.limit());
+    assertEquals("m1", watchers.memberName());
+    assertEquals(
+        "member m1 already has 7 open watches, the limit (maxWatchers)", watchers.getMessage());
     UnhealthyClusterException unhealthy = new UnhealthyClusterException("remove member", 1, 2);
     assertEquals(
         "remove member refused: only 1 voting members would be reachable, a quorum needs 2",
@@ -137,7 +142,8 @@ class ErrorsTest {
             new BadLeaderTransfereeException(1, "r"),
             new DataDirLockedException(Path.of("d")),
             new CorruptBackupException("s", "r"),
-            new DecodingException("c", 1, "r"));
+            new DecodingException("c", 1, "r"),
+            new TooManyWatchersException("n", 1));
     EnumSet<EtchException.Kind> kinds = EnumSet.noneOf(EtchException.Kind.class);
     Set<EtchException.Kind> retryable = EnumSet.noneOf(EtchException.Kind.class);
     for (EtchException e : all) {

@@ -70,8 +70,9 @@ import org.slf4j.LoggerFactory;
  * Every {@code snapshotCount} applied entries it hands the owner thread the store's current
  * (immutable) view and the dedup table's bytes; the owner writes them into the Raft log's snapshot
  * and compacts the log. A snapshot installed from the leader arrives first in a batch: the store
- * and the dedup table are restored from it, and the watch hub is rebuilt (its watches end with
- * {@code NodeClosedException}), since the store jumped revisions.
+ * and the dedup table are restored from it, and the watch hub is restored over the new store (its
+ * watches catch up from it, or end with {@code CompactedException} when history they need was
+ * compacted away).
  */
 final class Applier implements Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -195,7 +196,7 @@ final class Applier implements Agent {
     }
     restoreExtra(restored.extra());
     stores.replace(restored.store());
-    hubs.rebuild();
+    hubs.hub().restore(restored.store().view());
     state.appliedIndex = snapshot.index();
     lastSnapshotIndex = snapshot.index();
     LOG.info(

@@ -206,15 +206,15 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     state.appliedIndex = restart.appliedIndex();
     hubs =
         new HubHolder(
-            () ->
-                WatchHub.builder()
-                    .memberName(config.memberName())
-                    .ids(clusterId, memberId)
-                    .raftTerm(() -> state.term)
-                    .views(stores::view)
-                    .callbackExecutor(callbacks)
-                    .progressNotifyInterval(config.progressNotifyInterval())
-                    .build());
+            WatchHub.builder()
+                .memberName(config.memberName())
+                .ids(clusterId, memberId)
+                .raftTerm(() -> state.term)
+                .views(stores::view)
+                .callbackExecutor(callbacks)
+                .progressNotifyInterval(config.progressNotifyInterval())
+                .maxWatchers(config.maxWatchers())
+                .build());
     RawNode node =
         new RawNode(
             RaftConfig.builder(raftId)
