@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * <h2>How the node drives it</h2>
  *
  * The applier calls {@link #onApplied(long, List)} after each applied write with the write's events
- * (all of one revision, in request order); users call {@link #watch}; the node calls {@link
- * #close()} when it closes. The hub reads history from the {@code Supplier<MvccView>} it was given
- * and runs listeners on the callback executor it was given. It owns one thread, {@code
- * etch-watch-<member>}, for catch-up and (by default) progress ticks, and stops it on close.
+ * (all of one revision, in request order); users call {@link #watch}; the applier calls {@link
+ * #restore} when it replaced the store with the leader's snapshot; the node calls {@link #close()}
+ * when it closes. At most {@code maxWatchers} watches are open at once. The hub reads history from
+ * the {@code Supplier<MvccView>} it was given and runs listeners on the callback executor it was
+ * given. It owns one thread, {@code etch-watch-<member>}, for catch-up and (by default) progress
+ * ticks, and stops it on close.
  *
  * <h2>Two groups</h2>
  *
