@@ -180,7 +180,7 @@ class WatchHubRestoreTest {
     Recorder old = new Recorder();
     Watcher wOld = hub.watch(ByteSequence.from("k"), prefixFrom(2), old);
     Recorder future = new Recorder();
-    long futureStart = createdAt + 35;
+    long futureStart = createdAt + 37; // beyond the 35 writes before the install
     Watcher wFuture = hub.watch(ByteSequence.from("k"), prefixFrom(futureStart), future);
     // holds its executor thread on every event response: behind (unsynced) at the install
     Recorder slow =
@@ -200,7 +200,10 @@ class WatchHubRestoreTest {
     assertTrue(hub.stats().unsynced() >= 1, "the slow watcher is behind at the install");
     installLeaderSnapshot();
     assertEquals(leader.revision(), hub.stats().lastNotifiedRevision());
-    both(10);
+    assertTrue(futureStart > leader.revision() + 1, "the future start is beyond the snapshot");
+    // every watcher but the blocked one hands over at the snapshot's revision before more writes
+    await().until(() -> hub.stats().synced() == 4);
+    both(20);
     gate.release(1_000_000);
     long last = leader.revision();
     for (var pair :
