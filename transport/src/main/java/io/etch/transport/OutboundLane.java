@@ -229,9 +229,11 @@ final class OutboundLane {
           Frames.hello(
               ctx.alloc(),
               lane,
-              transport.settings().clusterId(),
+              transport.clusterId(),
               transport.settings().localMemberId(),
-              peer.memberId()));
+              peer.memberId(),
+              advertisedHost(transport),
+              advertisedPort(transport)));
       ctx.fireChannelActive();
     }
 
@@ -270,5 +272,15 @@ final class OutboundLane {
       }
       ctx.fireChannelWritabilityChanged();
     }
+  }
+
+  private static String advertisedHost(NettyPeerTransport transport) {
+    java.net.InetSocketAddress a = transport.advertisedAddress();
+    return a == null ? null : a.getHostString();
+  }
+
+  private static int advertisedPort(NettyPeerTransport transport) {
+    java.net.InetSocketAddress a = transport.advertisedAddress();
+    return a == null ? 0 : a.getPort();
   }
 }

@@ -31,4 +31,6 @@ record TransportSettings(
     int snapshotChunkBytes,
     long maxSnapshotBytes,
     int maxInboundConnections,
-    RandomGenerator random) {}
+    RandomGenerator random,
+    InetSocketAddress advertisedAddress,
+    PeerAdmission admission) {}
