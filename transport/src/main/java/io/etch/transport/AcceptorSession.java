@@ -75,6 +75,8 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
     } else if (!transport.peerCertificateMatches(ctx.channel(), hello.senderId())) {
       // before admission: a member nobody knows yet is admitted only with its certificate
       status = HandshakeStatus.IDENTITY_MISMATCH;
+    } else if (transport.wasRemoved(hello.senderId())) {
+      status = HandshakeStatus.REMOVED_MEMBER;
     } else if ((candidate = known(hello)) == null && (candidate = admitted(hello)) == null) {
       status =
           transport.clusterId() == 0

@@ -77,6 +77,10 @@ final class NettyPeerTransport implements PeerTransport {
 
   private volatile Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
 
+  /** Members removed with {@link #removePeer}: their handshakes are refused as REMOVED_MEMBER. */
+  private volatile org.agrona.collections.LongHashSet removedMembers =
+      new org.agrona.collections.LongHashSet();
+
   /** The cluster id; 0 until adopted from the first admitted peer when built without one. */
   private volatile long clusterId;
 
@@ -99,6 +103,16 @@ final class NettyPeerTransport implements PeerTransport {
   /** The cluster id in use: the configured one, or the one adopted from an admitted peer. */
   long clusterId() {
     return clusterId;
+  }
+
+  /** Whether {@code memberId} was removed with {@link #removePeer} (and not added back). */
+  boolean wasRemoved(long memberId) {
+    return removedMembers.contains(memberId);
+  }
+
+  /** Event loop: a peer refused our connection because it removed us from the cluster. */
+  void removedBy(long peerId) {
+    settings.removalListener().removedBy(peerId);
   }
 
   /** The advertised listen address sent in HELLOs, or null. */
@@ -494,6 +508,12 @@ final class NettyPeerTransport implements PeerTransport {
       Long2ObjectHashMap<Peer> next = new Long2ObjectHashMap<>(peers);
       next.put(endpoint.memberId(), p);
       peers = next;
+      if (removedMembers.contains(endpoint.memberId())) {
+        org.agrona.collections.LongHashSet removed = new org.agrona.collections.LongHashSet();
+        removed.addAll(removedMembers);
+        removed.remove(endpoint.memberId());
+        removedMembers = removed;
+      }
     }
     p.start();
   }
@@ -503,6 +523,10 @@ final class NettyPeerTransport implements PeerTransport {
     Peer p;
     synchronized (lifecycleLock) {
       p = peers.get(memberId);
+      org.agrona.collections.LongHashSet removed = new org.agrona.collections.LongHashSet();
+      removed.addAll(removedMembers);
+      removed.add(memberId);
+      removedMembers = removed;
       if (p == null) {
         return;
       }

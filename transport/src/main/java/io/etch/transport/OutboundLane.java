@@ -242,6 +242,11 @@ final class OutboundLane {
       if (active == ctx.channel()) {
         throw new ProtocolViolationException("second HELLO_ACK");
       }
+      if (status == HandshakeStatus.REMOVED_MEMBER
+          && acceptorId == peer.memberId()
+          && transport.peerCertificateMatches(ctx.channel(), peer.memberId())) {
+        transport.removedBy(peer.memberId());
+      }
       if (status != HandshakeStatus.ACCEPTED) {
         LOG.warn(
             "member {}: member {} at {} refused our {} connection: {}",

@@ -44,6 +44,7 @@ public final class PeerTransportBuilder {
   private RandomGenerator random;
   private InetSocketAddress advertisedAddress;
   private PeerAdmission admission = PeerAdmission.NONE;
+  private RemovalListener removalListener = RemovalListener.NONE;
 
   PeerTransportBuilder() {}
 
@@ -79,6 +80,12 @@ public final class PeerTransportBuilder {
    */
   public PeerTransportBuilder peerAdmission(PeerAdmission policy) {
     this.admission = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /** Told when a peer refuses this member as removed from the cluster (default: nobody). */
+  public PeerTransportBuilder removalListener(RemovalListener listener) {
+    this.removalListener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -323,7 +330,8 @@ public final class PeerTransportBuilder {
             maxInboundConnections,
             random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId),
             advertisedAddress,
-            admission));
+            admission,
+            removalListener));
   }
 
   private static boolean isPositive(Duration d) {

@@ -33,4 +33,5 @@ record TransportSettings(
     int maxInboundConnections,
     RandomGenerator random,
     InetSocketAddress advertisedAddress,
-    PeerAdmission admission) {}
+    PeerAdmission admission,
+    RemovalListener removalListener) {}

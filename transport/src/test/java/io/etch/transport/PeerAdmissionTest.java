@@ -93,6 +93,25 @@ class PeerAdmissionTest {
   }
 
   @Test
+  void aRemovedMemberIsToldSoWhenItDials() {
+    ConcurrentLinkedQueue<Long> removedBy = new ConcurrentLinkedQueue<>();
+    TestNode acceptor = node(1);
+    acceptor.start(acceptor.builder(CLUSTER, 0, dir.resolve("snap-1")), List.of());
+    TestNode removed = node(2);
+    removed.start(
+        removed.builder(CLUSTER, 0, dir.resolve("snap-2")).removalListener(removedBy::add),
+        List.of(acceptor.endpoint()));
+    acceptor.transport.addPeer(removed.endpoint());
+    removed.transport.send(heartbeat(2, 1));
+    await().atMost(WAIT).until(() -> !acceptor.inbox.isEmpty());
+    assertEquals(List.of(), List.copyOf(removedBy));
+
+    acceptor.transport.removePeer(2);
+    removed.transport.send(heartbeat(2, 1));
+    await().atMost(WAIT).until(() -> removedBy.contains(1L));
+  }
+
+  @Test
   void withoutAPolicyTheClusterIdIsRequired() {
     TestNode n = node(5);
     IllegalStateException e =
