@@ -1,5 +1,6 @@
 package io.etch;
 
+import io.etch.cluster.Cluster;
 import io.etch.internal.node.NodeRuntime;
 import io.etch.kv.KV;
 import io.etch.maintenance.Maintenance;
@@ -119,6 +120,14 @@ public final class EtcdNode implements AutoCloseable {
   /** Watches on keys and ranges. Available after {@link #start()}. */
   public Watch watch() {
     return running().watch();
+  }
+
+  /**
+   * Membership: list, add (voter or learner), promote, remove, move leadership. Available after
+   * {@link #start()}.
+   */
+  public Cluster cluster() {
+    return running().cluster();
   }
 
   /** Status and maintenance of this member. Available after {@link #start()}. */
