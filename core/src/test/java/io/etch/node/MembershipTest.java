@@ -135,7 +135,7 @@ class MembershipTest {
   }
 
   /** Promotes once the learner is ready (LearnerNotReady is etcd's transient refusal). */
-  private static MemberListResponse promoteWhenReady(EtcdNode via, long learnerId) {
+  static MemberListResponse promoteWhenReady(EtcdNode via, long learnerId) {
     AtomicReference<MemberListResponse> out = new AtomicReference<>();
     await()
         .atMost(WAIT)

@@ -13,6 +13,7 @@ import io.etch.TlsSettings;
 import io.etch.cluster.Cluster;
 import io.etch.cluster.Member;
 import io.etch.cluster.MemberIds;
+import io.etch.internal.membership.MemberCertificates;
 import io.etch.internal.membership.MembershipTable;
 import io.etch.internal.raftlog.RaftLogConfig;
 import io.etch.internal.raftlog.RestartState;
@@ -326,7 +327,13 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             .inbound(owner)
             .reachabilityListener(owner::onUnreachable)
             .snapshotDirectory(config.dataDir().resolve("snap-in"));
-    config.tls().ifPresent(tls -> tb.tls(tlsConfig(tls)));
+    config
+        .tls()
+        .ifPresent(
+            tls ->
+                tb.tls(
+                    tlsConfig(tls)
+                        .withIdentityVerifier(MemberCertificates.verifier(config.clusterToken()))));
     transport = tb.build();
     transport.start();
     owner.transport(transport);
