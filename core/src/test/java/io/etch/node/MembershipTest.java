@@ -18,6 +18,7 @@ import io.etch.MemberRemovedException;
 import io.etch.NotLeaderException;
 import io.etch.NotLearnerException;
 import io.etch.PeerAddress;
+import io.etch.RequestTimeoutException;
 import io.etch.TooManyLearnersException;
 import io.etch.cluster.Member;
 import io.etch.cluster.MemberAddResponse;
@@ -435,6 +436,12 @@ class MembershipTest {
         assertInstanceOf(
             BadLeaderTransfereeException.class, failure(follower.cluster().moveLeader(lxId)));
     assertEquals(lxId, learnerTransferee.memberId());
+
+    // asked of a follower, the leader checks the forwarded change and drops it: the caller times
+    // out
+    assertInstanceOf(
+        RequestTimeoutException.class, failure(follower.cluster().promoteMember(lxId)));
+    assertTrue(byName(get(leader.cluster().listMembers()).members()).get("lx").learner());
 
     // a removed id is never reused
     get(leader.cluster().removeMember(lxId));

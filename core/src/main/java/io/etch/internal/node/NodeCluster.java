@@ -249,6 +249,43 @@ final class NodeCluster implements Cluster {
     return runtime.proposeConfChange(operation, requestId, ConfChangeCodec.encode(cc), check);
   }
 
+  /**
+   * The leader's checks for a change a follower forwarded (Raft carries it as a PROP message), the
+   * same ones a change asked of the leader passes: the kind of change follows from the change and
+   * the current configuration. Null when it may be appended.
+   */
+  static EtchException forwardedCheck(ConfChange cc, Status status) {
+    long id = cc.nodeId();
+    boolean voter = contains(status.confState().voters(), id);
+    boolean learner = contains(status.confState().learners(), id);
+    long memberId;
+    try {
+      memberId = MembershipContext.decode(cc.context()).memberId();
+    } catch (RuntimeException e) {
+      memberId = id;
+    }
+    return switch (cc.type()) {
+      case ADD_LEARNER -> null;
+      case ADD_VOTER -> {
+        if (learner) {
+          EtchException notReady = learnerReadiness(memberId, id, status);
+          yield notReady != null ? notReady : quorumAfter("promote member", status, 1);
+        }
+        yield voter ? null : quorumAfter("add member", status, 1);
+      }
+      case REMOVE_NODE -> voter ? quorumWithout("remove member", status, id) : null;
+    };
+  }
+
+  private static boolean contains(long[] ids, long id) {
+    for (long x : ids) {
+      if (x == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** etcd's strict reconfiguration check for a change that adds {@code added} voters. */
   static EtchException quorumAfter(String operation, Status status, int added) {
     int voters = added;

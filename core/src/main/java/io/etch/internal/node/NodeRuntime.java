@@ -33,9 +33,14 @@ import io.etch.maintenance.AlarmType;
 import io.etch.maintenance.Maintenance;
 import io.etch.maintenance.PeerTraffic;
 import io.etch.raft.ConfState;
+import io.etch.raft.Entry;
+import io.etch.raft.EntryType;
+import io.etch.raft.Message;
+import io.etch.raft.MessageType;
 import io.etch.raft.RaftConfig;
 import io.etch.raft.RawNode;
 import io.etch.raft.StateRole;
+import io.etch.raft.conf.ConfChangeCodec;
 import io.etch.storage.fs.DataDirectoryLock;
 import io.etch.storage.fs.DataDirectoryLockedException;
 import io.etch.storage.mvcc.MvccConfig;
@@ -304,6 +309,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             config.requestTimeout(),
             config.clock()::nanoTime);
     owner.tickHook(cluster::tick);
+    owner.stepGuard(this::forwardedProposalAllowed);
 
     PeerAddress listen = config.peerListen();
     PeerAddress advertised = config.advertisedPeerAddress();
@@ -379,6 +385,35 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
           address);
     }
     return joining;
+  }
+
+  /**
+   * Owner thread: a leader checks a membership change a follower forwarded as it would its own
+   * (reachable quorum, learner readiness) and drops a refused one; the follower's caller times out.
+   */
+  private boolean forwardedProposalAllowed(RawNode node, Message m) {
+    if (m.type() != MessageType.PROP || node.role() != StateRole.LEADER) {
+      return true;
+    }
+    for (Entry e : m.entries()) {
+      if (e.type() == EntryType.CONF_CHANGE) {
+        EtchException refused;
+        try {
+          refused = NodeCluster.forwardedCheck(ConfChangeCodec.decode(e.data()), node.status());
+        } catch (RuntimeException undecodable) {
+          return true; // Raft refuses it itself
+        }
+        if (refused != null) {
+          LOG.warn(
+              "member {} (leader) drops a membership change forwarded by {}: {}",
+              config.memberName(),
+              m.from(),
+              refused.getMessage());
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Event loop: a peer refused us as removed from the cluster. */

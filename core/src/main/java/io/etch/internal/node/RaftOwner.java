@@ -85,7 +85,9 @@ final class RaftOwner implements Agent, Inbound {
   private record Step(Message message) implements Command {
     @Override
     public void execute(RaftOwner owner) {
-      owner.node.step(message);
+      if (owner.stepGuard.test(owner.node, message)) {
+        owner.node.step(message);
+      }
     }
   }
 
@@ -171,6 +173,7 @@ final class RaftOwner implements Agent, Inbound {
   private final ManyToOneConcurrentArrayQueue<Command> inbox;
   private PeerTransport transport;
   private java.util.function.Consumer<RawNode> tickHook = n -> {};
+  private java.util.function.BiPredicate<RawNode, Message> stepGuard = (n, m) -> true;
   private Runnable onLeaderKnown;
 
   private final ArrayList<PendingProposal> inflight = new ArrayList<>();
@@ -241,6 +244,14 @@ final class RaftOwner implements Agent, Inbound {
   /** Set once, before the owner thread starts: called on every tick (leadership moves). */
   void tickHook(java.util.function.Consumer<RawNode> hook) {
     this.tickHook = hook;
+  }
+
+  /**
+   * Set once, before the owner thread starts: decides whether a peer message is stepped (the
+   * leader's membership checks on forwarded membership changes).
+   */
+  void stepGuard(java.util.function.BiPredicate<RawNode, Message> guard) {
+    this.stepGuard = guard;
   }
 
   /** Owner thread only: the raft core, for commands that inspect it (membership checks). */

@@ -94,4 +94,46 @@ class NodeClusterChecksTest {
     s.progress().remove(9L);
     assertInstanceOf(LearnerNotReadyException.class, NodeCluster.learnerReadiness(0xABL, 9, s));
   }
+
+  @Test
+  void aForwardedChangeGetsTheChecksOfItsKind() {
+    Status s = leader(3, 100, 3);
+    s.progress().put(9L, new ProgressStatus(10, 11, ProgressState.REPLICATE, true, true, 0, 0));
+    Status withLearner =
+        new Status(
+            1,
+            5,
+            1,
+            100,
+            100,
+            1,
+            StateRole.LEADER,
+            0,
+            ConfState.of(new long[] {1, 2, 3}, new long[] {9}),
+            s.progress());
+    byte[] ctx = new io.etch.internal.membership.MembershipContext(2, 1, 9, "", null).encode();
+    assertInstanceOf(
+        LearnerNotReadyException.class,
+        NodeCluster.forwardedCheck(
+            new io.etch.raft.conf.ConfChange(io.etch.raft.conf.ConfChangeType.ADD_VOTER, 9, ctx),
+            withLearner));
+    assertInstanceOf(
+        UnhealthyClusterException.class,
+        NodeCluster.forwardedCheck(
+            new io.etch.raft.conf.ConfChange(io.etch.raft.conf.ConfChangeType.ADD_VOTER, 7, ctx),
+            withLearner));
+    assertInstanceOf(
+        UnhealthyClusterException.class,
+        NodeCluster.forwardedCheck(
+            new io.etch.raft.conf.ConfChange(io.etch.raft.conf.ConfChangeType.REMOVE_NODE, 2, ctx),
+            withLearner));
+    assertNull(
+        NodeCluster.forwardedCheck(
+            new io.etch.raft.conf.ConfChange(io.etch.raft.conf.ConfChangeType.REMOVE_NODE, 3, ctx),
+            withLearner));
+    assertNull(
+        NodeCluster.forwardedCheck(
+            new io.etch.raft.conf.ConfChange(io.etch.raft.conf.ConfChangeType.ADD_LEARNER, 8, ctx),
+            withLearner));
+  }
 }
