@@ -83,7 +83,7 @@ public final class WatchHub implements Watch, AutoCloseable {
   private static final WatcherState[] NONE = new WatcherState[0];
 
   private final String memberName;
-  private final long clusterId;
+  private final java.util.function.LongSupplier clusterId;
   private final long memberId;
   private final LongSupplier raftTerm;
   private final Supplier<MvccView> views;
@@ -510,7 +510,7 @@ public final class WatchHub implements Watch, AutoCloseable {
   }
 
   Header header(long revision) {
-    return new Header(clusterId, memberId, revision, raftTerm.getAsLong());
+    return new Header(clusterId.getAsLong(), memberId, revision, raftTerm.getAsLong());
   }
 
   // ------------------------------------------------------------------------------------ state
@@ -577,7 +577,7 @@ public final class WatchHub implements Watch, AutoCloseable {
    */
   public static final class Builder {
     private String memberName;
-    private long clusterId;
+    private java.util.function.LongSupplier clusterId = () -> 0;
     private long memberId;
     private LongSupplier raftTerm = () -> 0;
     private Supplier<MvccView> views;
@@ -599,6 +599,14 @@ public final class WatchHub implements Watch, AutoCloseable {
 
     /** Ids for response headers. */
     public Builder ids(long clusterId, long memberId) {
+      return ids(() -> clusterId, memberId);
+    }
+
+    /**
+     * The cluster id as it is known now (a joining member learns it from the cluster) and this
+     * member's id, for response headers.
+     */
+    public Builder ids(java.util.function.LongSupplier clusterId, long memberId) {
       this.clusterId = clusterId;
       this.memberId = memberId;
       return this;
