@@ -56,6 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       instead of at the roll.
  *   <li>{@code walSparse}: {@code wal} on {@link Preallocation#SPARSE} segments (length set, no
  *       zeros written).
+ *   <li>{@code walDsync}: {@code wal} with {@link WritePath#BUFFERED_DSYNC}: the buffered frames go
+ *       out with one positional write on an O_DSYNC channel, which is itself the barrier.
  *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
  *       copies into the mapping).
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
@@ -71,10 +73,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       log.
  * </ul>
  *
- * {@code -Detch.bench.segmentBytes} sets the WAL segment size (default 64 MiB; smaller makes
- * segment rolls, and so pre-allocation, visible within a short run). Files live under {@code
- * -Detch.bench.dir} (default {@code benchmarks/target/wal-bench}), on the same file system as the
- * build.
+ * {@code -Detch.bench.perRecordRounds=false} leaves the per-record loop out of {@link #interleaved}
+ * (at batch 256 it is 256 fsyncs per round and limits a run to a few hundred rounds, so segment
+ * rolls rarely fall inside the window; without it they do). {@code -Detch.bench.segmentBytes} sets
+ * the WAL segment size (default 64 MiB; smaller makes segment rolls, and so pre-allocation, visible
+ * within a short run). Files live under {@code -Detch.bench.dir} (default {@code
+ * benchmarks/target/wal-bench}), on the same file system as the build.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -98,6 +102,8 @@ public class WalAppendSyncBenchmark {
   private WriteAheadLog walPreallocating;
   private WriteAheadLog walSparse;
   private WriteAheadLog walCpuOnly;
+  private WriteAheadLog walDsync;
+  private long nextDsyncIndex;
   private long nextCpuOnlyIndex;
   private long nextSparseIndex;
   private long nextPreallocatingIndex;
@@ -171,6 +177,14 @@ public class WalAppendSyncBenchmark {
                 .fileSystem(new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE))
                 .build());
     nextSparseIndex = walSparse.lastIndex() + 1;
+    walDsync =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-dsync"))
+                .segmentSizeBytes(segmentBytes)
+                .maxEntryBytes(64 << 10)
+                .fileSystem(new MappedFileSystem(WritePath.BUFFERED_DSYNC))
+                .build());
+    nextDsyncIndex = walDsync.lastIndex() + 1;
     walCpuOnly =
         WriteAheadLog.open(
             WalConfig.builder(dir.resolve("wal-cpu-only"))
@@ -221,19 +235,19 @@ public class WalAppendSyncBenchmark {
       System.out.printf(
           "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
               + " ratios to the batched floor (one write+force per batch): wal %.3f,"
-              + " wal(next segment prepared ahead) %.3f, wal(sparse segments) %.3f (mean us per"
-              + " batch: wal %.1f, wal(prepared ahead) %.1f, batched floor %.1f, wal(sparse) %.1f,"
+              + " wal(next segment prepared ahead) %.3f, wal(O_DSYNC writes) %.3f (mean us per"
+              + " batch: wal %.1f, wal(prepared ahead) %.1f, batched floor %.1f, wal(O_DSYNC) %.1f,"
               + " per-record loop %.1f)%n",
           batch,
           rounds,
           (double) totalPerRecordNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalPreallocatingNanos,
-          (double) totalBaselineNanos / totalWalSparseNanos,
+          (double) totalBaselineNanos / totalWalDsyncNanos,
           totalWalNanos / 1e3 / rounds,
           totalWalPreallocatingNanos / 1e3 / rounds,
           totalBaselineNanos / 1e3 / rounds,
-          totalWalSparseNanos / 1e3 / rounds,
+          totalWalDsyncNanos / 1e3 / rounds,
           totalPerRecordNanos / 1e3 / rounds);
     }
     wal.close();
@@ -241,6 +255,7 @@ public class WalAppendSyncBenchmark {
     walPreallocating.close();
     walSparse.close();
     walCpuOnly.close();
+    walDsync.close();
     preallocationThread.shutdown();
     preallocated.close();
     appending.close();
@@ -257,7 +272,7 @@ public class WalAppendSyncBenchmark {
   public static class InterleavedNanos {
     public long walNanos;
     public long baselineNanos;
-    public long walSparseNanos;
+    public long walDsyncNanos;
     public long walPreallocatingNanos;
     public long perRecordNanos;
 
@@ -267,19 +282,21 @@ public class WalAppendSyncBenchmark {
       walPreallocatingNanos = 0;
       walNanos = 0;
       baselineNanos = 0;
-      walSparseNanos = 0;
+      walDsyncNanos = 0;
     }
   }
 
   private long totalWalNanos;
   private long totalBaselineNanos;
-  private long totalWalSparseNanos;
+  private long totalWalDsyncNanos;
   private long totalWalPreallocatingNanos;
 
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
   private final Random order = new Random(1);
 
   private final int[] sequence = {0, 1, 2, 3, 4};
+  private final boolean perRecordRounds =
+      Boolean.parseBoolean(System.getProperty("etch.bench.perRecordRounds", "true"));
   private long totalPerRecordNanos;
   private long rounds;
 
@@ -305,8 +322,8 @@ public class WalAppendSyncBenchmark {
             case 0 -> wal();
             case 1 -> baselinePreallocated();
             case 2 -> walPreallocating();
-            case 3 -> baselinePerRecord();
-            default -> walSparse();
+            case 3 -> perRecordRounds ? baselinePerRecord() : 0;
+            default -> walDsync();
           };
       long elapsed = System.nanoTime() - start;
       switch (which) {
@@ -314,14 +331,14 @@ public class WalAppendSyncBenchmark {
         case 1 -> nanos.baselineNanos += elapsed;
         case 2 -> nanos.walPreallocatingNanos += elapsed;
         case 3 -> nanos.perRecordNanos += elapsed;
-        default -> nanos.walSparseNanos += elapsed;
+        default -> nanos.walDsyncNanos += elapsed;
       }
       switch (which) {
         case 0 -> totalWalNanos += elapsed;
         case 1 -> totalBaselineNanos += elapsed;
         case 2 -> totalWalPreallocatingNanos += elapsed;
         case 3 -> totalPerRecordNanos += elapsed;
-        default -> totalWalSparseNanos += elapsed;
+        default -> totalWalDsyncNanos += elapsed;
       }
     }
     rounds++;
@@ -354,6 +371,16 @@ public class WalAppendSyncBenchmark {
     }
     walSparse.sync();
     return nextSparseIndex;
+  }
+
+  /** {@code wal} on {@link WritePath#BUFFERED_DSYNC}: the write issued by sync is the barrier. */
+  @Benchmark
+  public long walDsync() {
+    for (int i = 0; i < batch; i++) {
+      walDsync.append(nextDsyncIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walDsync.sync();
+    return nextDsyncIndex;
   }
 
   @Benchmark
