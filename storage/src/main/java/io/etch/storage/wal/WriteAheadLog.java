@@ -68,7 +68,6 @@ public final class WriteAheadLog implements AutoCloseable {
     this.encoder = encoder;
     this.reader = reader;
     this.preallocator = new SegmentPreallocator(config);
-    preallocator.prepareNext(state.active().sequence + 1);
   }
 
   /**
@@ -88,7 +87,9 @@ public final class WriteAheadLog implements AutoCloseable {
     WalFrameReader reader = new WalFrameReader(Math.min(config.maxFrameBytes(), 1 << 16));
     try {
       WalState state = new WalRecovery(config, reader, encoder).recover();
-      return new WriteAheadLog(config, state, encoder, reader);
+      WriteAheadLog wal = new WriteAheadLog(config, state, encoder, reader);
+      wal.preallocator.prepareNext(state.active().sequence + 1);
+      return wal;
     } catch (IOException e) {
       throw new WalIoException(config.directory(), e);
     }
@@ -193,8 +194,10 @@ public final class WriteAheadLog implements AutoCloseable {
   }
 
   /**
-   * Makes every record appended before this call durable: one force per dirty segment. With {@link
-   * SyncPolicy#NEVER} it does nothing.
+   * Makes every record appended before this call durable: one force per dirty segment (with {@link
+   * SyncPolicy#NEVER}, none). Then, unless an executor prepares segments, it writes and syncs at
+   * most one 1 MiB step of the next segment's zeros if that file is not ahead of the active
+   * segment's fill (see {@link SegmentPreallocator}), so a roll never zero-fills a whole segment.
    *
    * @throws WalFailedException if a force fails (now or earlier); the log then refuses all writes
    */
@@ -207,6 +210,12 @@ public final class WriteAheadLog implements AutoCloseable {
       } else {
         break;
       }
+    }
+    Segment active = state.active();
+    try {
+      preallocator.step(active.writePosition, active.file.sizeBytes());
+    } catch (IOException e) {
+      throw fail("pre-allocating segment " + (active.sequence + 1), e);
     }
   }
 
