@@ -24,6 +24,7 @@ import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.posix.MSyncFlag;
 import net.openhft.posix.PosixAPI;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -63,6 +64,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
  *       FileChannel#write} at the next position of a zero-filled pre-allocated file, then {@code
  *       force(false)}: the physical floor for a durable batch.
+ *   <li>{@code baselineMapped}: {@code baselinePreallocated} on a file held mapped by
+ *       chronicle-bytes (never touched through the mapping), as the WAL's segments are.
  *   <li>{@code baselinePerRecord}: the plain loop without group commit: each 296-byte record
  *       written and forced on its own (what a log without batching pays).
  *   <li>{@code baselineAppend}: the same, appending to a growing file (each sync also commits the
@@ -233,6 +236,18 @@ public class WalAppendSyncBenchmark {
   public void tearDown() throws IOException {
     if (rounds > 0) {
       System.out.printf(
+          "%nINTERLEAVED batch=%d rounds=%d: median over rounds of the per-round ratio"
+              + " (batched floor time / contender time, same round): wal %.3f,"
+              + " wal(prepared ahead) %.3f, wal(O_DSYNC) %.3f, per-record loop %.3f,"
+              + " batched floor on a mapped file %.3f%n",
+          batch,
+          rounds,
+          medianRatio(roundNanos[1], roundNanos[0]),
+          medianRatio(roundNanos[1], roundNanos[2]),
+          medianRatio(roundNanos[1], roundNanos[4]),
+          perRecordRounds ? medianRatio(roundNanos[1], roundNanos[3]) : Double.NaN,
+          medianRatio(roundNanos[1], roundNanos[5]));
+      System.out.printf(
           "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
               + " ratios to the batched floor (one write+force per batch): wal %.3f,"
               + " wal(next segment prepared ahead) %.3f, wal(O_DSYNC writes) %.3f (mean us per"
@@ -273,6 +288,7 @@ public class WalAppendSyncBenchmark {
     public long walNanos;
     public long baselineNanos;
     public long walDsyncNanos;
+    public long baselineMappedNanos;
     public long walPreallocatingNanos;
     public long perRecordNanos;
 
@@ -283,18 +299,43 @@ public class WalAppendSyncBenchmark {
       walNanos = 0;
       baselineNanos = 0;
       walDsyncNanos = 0;
+      baselineMappedNanos = 0;
     }
   }
 
   private long totalWalNanos;
   private long totalBaselineNanos;
   private long totalWalDsyncNanos;
+  private long totalBaselineMappedNanos;
   private long totalWalPreallocatingNanos;
 
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
   private final Random order = new Random(1);
 
-  private final int[] sequence = {0, 1, 2, 3, 4};
+  private final int[] sequence = {0, 1, 2, 3, 4, 5};
+
+  /**
+   * Each contender's time in each round, by contender: a round's contenders ran back to back, so
+   * the ratio within a round is a paired comparison and its median over rounds ignores the
+   * machine's spikes (a stall of another process hits one contender of one round).
+   */
+  private final LongArrayList[] roundNanos = new LongArrayList[sequence.length];
+
+  {
+    for (int i = 0; i < roundNanos.length; i++) {
+      roundNanos[i] = new LongArrayList();
+    }
+  }
+
+  private static double medianRatio(LongArrayList numerators, LongArrayList denominators) {
+    double[] ratios = new double[numerators.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = (double) numerators.getLong(i) / Math.max(1, denominators.getLong(i));
+    }
+    java.util.Arrays.sort(ratios);
+    return ratios.length == 0 ? Double.NaN : ratios[ratios.length / 2];
+  }
+
   private final boolean perRecordRounds =
       Boolean.parseBoolean(System.getProperty("etch.bench.perRecordRounds", "true"));
   private long totalPerRecordNanos;
@@ -308,13 +349,13 @@ public class WalAppendSyncBenchmark {
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
     long total = 0;
-    for (int k = 4; k > 0; k--) {
+    for (int k = sequence.length - 1; k > 0; k--) {
       int j = order.nextInt(k + 1);
       int t = sequence[k];
       sequence[k] = sequence[j];
       sequence[j] = t;
     }
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < sequence.length; k++) {
       int which = sequence[k];
       long start = System.nanoTime();
       total +=
@@ -323,14 +364,17 @@ public class WalAppendSyncBenchmark {
             case 1 -> baselinePreallocated();
             case 2 -> walPreallocating();
             case 3 -> perRecordRounds ? baselinePerRecord() : 0;
+            case 5 -> baselineMapped();
             default -> walDsync();
           };
       long elapsed = System.nanoTime() - start;
+      roundNanos[which].addLong(elapsed);
       switch (which) {
         case 0 -> nanos.walNanos += elapsed;
         case 1 -> nanos.baselineNanos += elapsed;
         case 2 -> nanos.walPreallocatingNanos += elapsed;
         case 3 -> nanos.perRecordNanos += elapsed;
+        case 5 -> nanos.baselineMappedNanos += elapsed;
         default -> nanos.walDsyncNanos += elapsed;
       }
       switch (which) {
@@ -338,6 +382,7 @@ public class WalAppendSyncBenchmark {
         case 1 -> totalBaselineNanos += elapsed;
         case 2 -> totalWalPreallocatingNanos += elapsed;
         case 3 -> totalPerRecordNanos += elapsed;
+        case 5 -> totalBaselineMappedNanos += elapsed;
         default -> totalWalDsyncNanos += elapsed;
       }
     }
@@ -413,6 +458,25 @@ public class WalAppendSyncBenchmark {
     }
     preallocated.force(false);
     return preallocatedPosition;
+  }
+
+  /**
+   * The batched floor on a file that is also mapped by chronicle-bytes, as every WAL segment is
+   * (the mapping is never touched here): shows what holding the mapping costs the write path.
+   */
+  @Benchmark
+  public long baselineMapped() throws IOException {
+    int length = batchBytes.capacity();
+    if (mappedPosition + length > FILE_BYTES) {
+      mappedPosition = 0;
+    }
+    FileChannel channel = mappedFile.raf().getChannel();
+    batchBytes.clear();
+    while (batchBytes.hasRemaining()) {
+      mappedPosition += channel.write(batchBytes, mappedPosition);
+    }
+    channel.force(false);
+    return mappedPosition;
   }
 
   /** The plain loop without group commit: each record written and forced on its own. */
