@@ -342,9 +342,12 @@ public class WalAppendSyncBenchmark {
   private long rounds;
 
   /**
-   * One batch through each contender back to back, in a freshly shuffled order, timing each: all
-   * three see the same disk conditions (the machine is shared), so the ratio of their times is
-   * meaningful even when absolute figures drift. The ratios are printed at the end of the trial.
+   * One batch through each contender back to back, in a freshly shuffled order, timing each: {@code
+   * wal}, the batched floor ({@code baselinePreallocated}), {@code walPreallocating}, the
+   * per-record loop (unless {@code -Detch.bench.perRecordRounds=false}), {@code walDsync} and the
+   * floor on a mapped file ({@code baselineMapped}, an A/A control of the floor). All see the same
+   * disk conditions (the machine is shared), so the ratio of their times is meaningful even when
+   * absolute figures drift. Sum and median paired ratios are printed at the end of the trial.
    */
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
