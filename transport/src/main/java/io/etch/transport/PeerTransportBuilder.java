@@ -45,7 +45,7 @@ public final class PeerTransportBuilder {
   private RandomGenerator random;
   private Duration forwardTimeout = Duration.ofSeconds(5);
   private int maxForwardsInFlightPerPeer = 1024;
-  private int maxForwardPayloadBytes = 1 << 20;
+  private int maxForwardPayloadBytes = -1;
 
   /** Deadline of a {@link PeerTransport#forward} (5 s): no answer by then fails it. */
   public PeerTransportBuilder forwardTimeout(Duration timeout) {
@@ -62,8 +62,14 @@ public final class PeerTransportBuilder {
     return this;
   }
 
-  /** Largest forwarded request or answer payload (1 MiB); at most maxFrameBytes - 14. */
+  /**
+   * Largest forwarded request or answer payload (default 1 MiB, or maxFrameBytes - 14 when that is
+   * smaller); at most maxFrameBytes - 14.
+   */
   public PeerTransportBuilder maxForwardPayloadBytes(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("maxForwardPayloadBytes must be >= 0, got " + bytes);
+    }
     this.maxForwardPayloadBytes = bytes;
     return this;
   }
@@ -289,16 +295,19 @@ public final class PeerTransportBuilder {
     require(
         maxForwardsInFlightPerPeer > 0,
         "maxForwardsInFlightPerPeer must be > 0, got " + maxForwardsInFlightPerPeer);
-    require(
+    int forwardPayloadBytes =
         maxForwardPayloadBytes >= 0
-            && maxForwardPayloadBytes <= maxFrameBytes - 1 - ForwardFrameDescriptor.HEADER_BYTES,
+            ? maxForwardPayloadBytes
+            : Math.min(1 << 20, maxFrameBytes - 1 - ForwardFrameDescriptor.HEADER_BYTES);
+    require(
+        forwardPayloadBytes <= maxFrameBytes - 1 - ForwardFrameDescriptor.HEADER_BYTES,
         "maxForwardPayloadBytes ("
-            + maxForwardPayloadBytes
-            + ") must be in [0, maxFrameBytes - "
+            + forwardPayloadBytes
+            + ") must be <= maxFrameBytes - "
             + (1 + ForwardFrameDescriptor.HEADER_BYTES)
             + " = "
             + (maxFrameBytes - 1 - ForwardFrameDescriptor.HEADER_BYTES)
-            + "]: a forward frame must fit in a frame");
+            + ": a forward frame must fit in a frame");
     for (PeerEndpoint p : peers) {
       require(
           p.memberId() != localMemberId,
@@ -335,7 +344,7 @@ public final class PeerTransportBuilder {
             random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId),
             forwardTimeout.toNanos(),
             maxForwardsInFlightPerPeer,
-            maxForwardPayloadBytes));
+            forwardPayloadBytes));
   }
 
   private static boolean isPositive(Duration d) {
