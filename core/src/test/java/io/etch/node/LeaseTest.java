@@ -304,4 +304,27 @@ class LeaseTest {
     assertEquals(1, follower.kv().get(bs("fo/1")).join().count());
     assertTrue(next.lease().timeToLive(id, false).join().ttlSeconds() >= 0);
   }
+
+  @Test
+  void aKeepAliveThatReachesNoLeaderForLongerThanTheTtlIsLostAndNodeCloseEndsOthers() {
+    EtcdNode leader = cluster.awaitLeader(cluster.nodes);
+    EtcdNode follower = followers(leader).get(0);
+    EtcdNode other = followers(leader).get(1);
+    long shortLease = follower.lease().grant(1).join().leaseId();
+    long longLease = follower.lease().grant(600).join().leaseId();
+    Recorder unreachable = new Recorder();
+    follower.lease().keepAlive(shortLease, unreachable);
+    await().atMost(WAIT).until(() -> !unreachable.renewals.isEmpty());
+    leader.close();
+    other.close();
+    await().atMost(WAIT).until(() -> !unreachable.terminal.isEmpty());
+    assertEquals(List.of(LeaseKeepAliveListener.LostReason.UNREACHABLE), unreachable.terminal);
+
+    Recorder closing = new Recorder();
+    follower.lease().keepAlive(longLease, closing);
+    follower.close();
+    await().atMost(WAIT).until(() -> !closing.terminal.isEmpty());
+    assertEquals(1, closing.terminal.size());
+    assertInstanceOf(io.etch.NodeClosedException.class, closing.terminal.get(0));
+  }
 }

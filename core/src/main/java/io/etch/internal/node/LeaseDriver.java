@@ -108,6 +108,10 @@ final class LeaseDriver {
     return clock;
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   /** Any thread: false when the queue is full or the node closed. */
   boolean submit(Task task) {
     return !closed && queue.offer(task);

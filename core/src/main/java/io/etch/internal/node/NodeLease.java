@@ -6,6 +6,7 @@ import io.etch.InvalidArgumentException;
 import io.etch.LeaseNotFoundException;
 import io.etch.LeaseTtlTooLargeException;
 import io.etch.NodeClosedException;
+import io.etch.RequestTimeoutException;
 import io.etch.internal.request.Request;
 import io.etch.lease.Lease;
 import io.etch.lease.LeaseGrantResponse;
@@ -209,7 +210,9 @@ final class NodeLease implements Lease {
         };
     if (!driver.submit(task)) {
       f.completeExceptionally(
-          new NodeClosedException(memberName)); // closed, or the queue is full (node overloaded)
+          driver.isClosed()
+              ? new NodeClosedException(memberName)
+              : new RequestTimeoutException("lease call (queue full)", Duration.ZERO));
     }
   }
 }
