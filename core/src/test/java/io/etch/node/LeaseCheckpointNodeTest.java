@@ -3,7 +3,9 @@ package io.etch.node;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etch.ByteSequence;
 import io.etch.EtcdNode;
+import io.etch.options.GetOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +73,15 @@ class LeaseCheckpointNodeTest {
   }
 
   private long remainingAfterLeaderChange(boolean checkpointing) {
-    cluster = new TestCluster(dir, 3, b -> b.clock(clock).leaseCheckpointing(checkpointing));
+    // a long election timeout (100 ticks): the clock's one-second jumps never cause an election
+    cluster =
+        new TestCluster(
+            dir,
+            3,
+            b ->
+                b.clock(clock)
+                    .electionTimeout(Duration.ofSeconds(5))
+                    .leaseCheckpointing(checkpointing));
     List<EtcdNode> running = new ArrayList<>(cluster.nodes);
     List<CompletableFuture<EtcdNode>> starts = new ArrayList<>();
     running.forEach(n -> starts.add(n.start()));
@@ -80,10 +90,30 @@ class LeaseCheckpointNodeTest {
         TimeUnit.MILLISECONDS.toNanos(5));
     EtcdNode leader = leader(running);
     long id = run(leader.lease().grant(TTL_SECONDS)).leaseId();
-    // six minutes in one-second steps: one checkpoint (at five minutes) when enabled
-    long until = clock.nanoTime() + TimeUnit.MINUTES.toNanos(6);
-    advanceUntil(() -> clock.nanoTime() >= until, TimeUnit.SECONDS.toNanos(1));
-    EtcdNode old = leader;
+    // six minutes in one-second steps, each followed by a linearizable read: a heartbeat round
+    // trip, so the jumps never look like a silent leader (no election) — one checkpoint at 5 min
+    for (int second = 0; second < 360; second++) {
+      clock.advance(TimeUnit.SECONDS.toNanos(1));
+      run(leader.kv().get(ByteSequence.from("tick")));
+    }
+    // let the leader's lessor propose the checkpoint and a later write commit behind it: a
+    // checkpoint still in flight when leadership moves is dropped (the next one comes 5 min later)
+    long settle = clock.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    advanceUntil(() -> clock.nanoTime() >= settle, TimeUnit.MILLISECONDS.toNanos(5));
+    EtcdNode old = leader(running);
+    for (EtcdNode n : running) {
+      run(old.kv().put(ByteSequence.from("after"), ByteSequence.from("x")));
+      advanceUntil(
+          () ->
+              n.kv()
+                      .get(
+                          ByteSequence.from("after"),
+                          GetOption.builder().withSerializable(true).build())
+                      .join()
+                      .count()
+                  == 1,
+          TimeUnit.MILLISECONDS.toNanos(5));
+    }
     old.close();
     running.remove(old);
     EtcdNode next = leader(running);

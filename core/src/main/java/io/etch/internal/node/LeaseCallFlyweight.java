@@ -2,6 +2,7 @@ package io.etch.internal.node;
 
 import io.etch.ByteSequence;
 import io.etch.DecodingException;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -13,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class LeaseCallFlyweight {
   private static final String CODEC = "etch-lease-call";
+  private static final ByteOrder BIG = ByteOrder.BIG_ENDIAN;
   private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
   private int length;
 
@@ -30,7 +32,7 @@ final class LeaseCallFlyweight {
 
   static byte[] request(long leaseId, boolean withKeys) {
     UnsafeBuffer b = new UnsafeBuffer(new byte[LeaseCallDescriptor.REQUEST_BYTES]);
-    b.putLong(LeaseCallDescriptor.REQUEST_LEASE_ID_OFFSET, leaseId, java.nio.ByteOrder.BIG_ENDIAN);
+    b.putLong(LeaseCallDescriptor.REQUEST_LEASE_ID_OFFSET, leaseId, BIG);
     b.putByte(
         LeaseCallDescriptor.REQUEST_FLAGS_OFFSET,
         (byte) (withKeys ? LeaseCallDescriptor.FLAG_WITH_KEYS : 0));
@@ -44,20 +46,13 @@ final class LeaseCallFlyweight {
     }
     UnsafeBuffer b = new UnsafeBuffer(new byte[size]);
     b.putByte(LeaseCallDescriptor.ANSWER_STATUS_OFFSET, (byte) a.status());
-    b.putLong(
-        LeaseCallDescriptor.ANSWER_LEASE_ID_OFFSET, a.leaseId(), java.nio.ByteOrder.BIG_ENDIAN);
-    b.putLong(LeaseCallDescriptor.ANSWER_TTL_OFFSET, a.ttlSeconds(), java.nio.ByteOrder.BIG_ENDIAN);
-    b.putLong(
-        LeaseCallDescriptor.ANSWER_GRANTED_TTL_OFFSET,
-        a.grantedTtlSeconds(),
-        java.nio.ByteOrder.BIG_ENDIAN);
-    b.putInt(
-        LeaseCallDescriptor.ANSWER_KEY_COUNT_OFFSET,
-        a.keys().size(),
-        java.nio.ByteOrder.BIG_ENDIAN);
+    b.putLong(LeaseCallDescriptor.ANSWER_LEASE_ID_OFFSET, a.leaseId(), BIG);
+    b.putLong(LeaseCallDescriptor.ANSWER_TTL_OFFSET, a.ttlSeconds(), BIG);
+    b.putLong(LeaseCallDescriptor.ANSWER_GRANTED_TTL_OFFSET, a.grantedTtlSeconds(), BIG);
+    b.putInt(LeaseCallDescriptor.ANSWER_KEY_COUNT_OFFSET, a.keys().size(), BIG);
     int at = LeaseCallDescriptor.ANSWER_KEYS_OFFSET;
     for (ByteSequence key : a.keys()) {
-      b.putInt(at, key.size(), java.nio.ByteOrder.BIG_ENDIAN);
+      b.putInt(at, key.size(), BIG);
       b.putBytes(at + 4, key.unsafeBytes());
       at += 4 + key.size();
     }
@@ -72,8 +67,7 @@ final class LeaseCallFlyweight {
 
   long requestLeaseId() {
     require(LeaseCallDescriptor.REQUEST_BYTES, length, "request");
-    return buffer.getLong(
-        LeaseCallDescriptor.REQUEST_LEASE_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
+    return buffer.getLong(LeaseCallDescriptor.REQUEST_LEASE_ID_OFFSET, BIG);
   }
 
   boolean requestWithKeys() {
@@ -93,8 +87,7 @@ final class LeaseCallFlyweight {
     if (status > LeaseCallDescriptor.STATUS_NOT_LEADER) {
       throw new DecodingException(CODEC, length, "unknown status " + status + " at offset 0");
     }
-    int count =
-        buffer.getInt(LeaseCallDescriptor.ANSWER_KEY_COUNT_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
+    int count = buffer.getInt(LeaseCallDescriptor.ANSWER_KEY_COUNT_OFFSET, BIG);
     int at = LeaseCallDescriptor.ANSWER_KEYS_OFFSET;
     if (count < 0 || count > (length - at) / 4) {
       throw new DecodingException(CODEC, length, "key count " + count + " at offset 25");
@@ -104,7 +97,7 @@ final class LeaseCallFlyweight {
       if (length - at < 4) {
         throw new DecodingException(CODEC, length, "key " + i + " length cut at offset " + at);
       }
-      int n = buffer.getInt(at, java.nio.ByteOrder.BIG_ENDIAN);
+      int n = buffer.getInt(at, BIG);
       if (n < 0 || n > maxKeyBytes || n > length - at - 4) {
         throw new DecodingException(
             CODEC, length, "key " + i + " of " + n + " bytes at offset " + at);
@@ -119,10 +112,9 @@ final class LeaseCallFlyweight {
     }
     return new Answer(
         status,
-        buffer.getLong(LeaseCallDescriptor.ANSWER_LEASE_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN),
-        buffer.getLong(LeaseCallDescriptor.ANSWER_TTL_OFFSET, java.nio.ByteOrder.BIG_ENDIAN),
-        buffer.getLong(
-            LeaseCallDescriptor.ANSWER_GRANTED_TTL_OFFSET, java.nio.ByteOrder.BIG_ENDIAN),
+        buffer.getLong(LeaseCallDescriptor.ANSWER_LEASE_ID_OFFSET, BIG),
+        buffer.getLong(LeaseCallDescriptor.ANSWER_TTL_OFFSET, BIG),
+        buffer.getLong(LeaseCallDescriptor.ANSWER_GRANTED_TTL_OFFSET, BIG),
         keys);
   }
 

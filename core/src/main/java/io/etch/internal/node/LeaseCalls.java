@@ -12,6 +12,7 @@ import io.etch.transport.PeerTransport;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -203,7 +204,7 @@ final class LeaseCalls {
 
   /** After the applier thread stopped: every call still running fails with {@code error}. */
   void close(NodeClosedException error) {
-    for (Call c : java.util.List.copyOf(active)) {
+    for (Call c : List.copyOf(active)) {
       c.finish(null, error);
     }
   }

@@ -9,11 +9,13 @@ import io.etch.internal.lease.Lessor;
 import io.etch.internal.lease.NotPrimaryException;
 import io.etch.internal.request.LeaseCheckpoint;
 import io.etch.internal.request.Request;
+import io.etch.internal.request.RequestHeader;
 import io.etch.transport.ForwardReply;
 import io.etch.transport.ForwardStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +62,7 @@ final class LeaseDriver {
 
   /** Proposes internal requests (revokes, checkpoints) only while this member leads. */
   interface LeaderProposals {
-    void proposeIfLeader(
-        java.util.function.Function<io.etch.internal.request.RequestHeader, Request> factory);
+    void proposeIfLeader(Function<RequestHeader, Request> factory);
   }
 
   private record Timer(long atNs, long seq, Task task) {}

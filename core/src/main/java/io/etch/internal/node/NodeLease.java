@@ -8,6 +8,8 @@ import io.etch.LeaseTtlTooLargeException;
 import io.etch.NodeClosedException;
 import io.etch.RequestTimeoutException;
 import io.etch.internal.request.Request;
+import io.etch.internal.request.RequestHeader;
+import io.etch.kv.Header;
 import io.etch.lease.Lease;
 import io.etch.lease.LeaseGrantResponse;
 import io.etch.lease.LeaseKeepAlive;
@@ -98,9 +100,7 @@ final class NodeLease implements Lease {
   }
 
   private <R> CompletableFuture<R> propose(
-      String operation,
-      Function<io.etch.internal.request.RequestHeader, Request> factory,
-      Class<R> type) {
+      String operation, Function<RequestHeader, Request> factory, Class<R> type) {
     try {
       return proposer.propose(operation, ByteSequence.EMPTY, factory, type);
     } catch (EtchException e) {
@@ -191,7 +191,7 @@ final class NodeLease implements Lease {
     return f;
   }
 
-  private io.etch.kv.Header header() {
+  private Header header() {
     return services.header(services.view().revision());
   }
 
