@@ -13,6 +13,8 @@ import io.etch.TlsSettings;
 import io.etch.cluster.Cluster;
 import io.etch.cluster.Member;
 import io.etch.cluster.MemberIds;
+import io.etch.internal.lease.Lessor;
+import io.etch.internal.lease.LessorConfig;
 import io.etch.internal.membership.MemberCertificates;
 import io.etch.internal.membership.MembershipTable;
 import io.etch.internal.raftlog.RaftLogConfig;
@@ -27,6 +29,7 @@ import io.etch.internal.watch.WatchHub;
 import io.etch.kv.GetResponse;
 import io.etch.kv.Header;
 import io.etch.kv.KV;
+import io.etch.lease.Lease;
 import io.etch.maintenance.AlarmMember;
 import io.etch.maintenance.AlarmResponse;
 import io.etch.maintenance.AlarmType;
@@ -105,6 +108,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private static final long DEDUP_BYTES = 1 << 20;
   private static final int MAX_TXN_DEPTH = 16;
   private static final int MAX_CHECKPOINTS = 1000;
+  private static final int LEASE_QUEUE_CAPACITY = 64 * 1024;
   private static final long WAL_SEGMENT_BYTES = 16L << 20;
 
   private final EtcdNodeConfig config;
@@ -136,6 +140,10 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private NodeCluster cluster;
   private final Long2ObjectHashMap<PeerAddress> transportPeers = new Long2ObjectHashMap<>();
   private volatile RuntimeException closeError;
+  private LeaseDriver leaseDriver;
+  private LeaseCalls leaseCalls;
+  private KeepAlives keepAlives;
+  private NodeLease lease;
 
   private NodeRuntime(EtcdNodeConfig config) {
     this.config = config;
@@ -207,7 +215,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
       MvccStore empty = MvccStore.create(mvccConfig);
       // the bootstrap snapshot carries the initial membership with addresses: a member that
       // joins later may be sent exactly this snapshot
-      byte[] extra = Applier.extraBytes(dedup, List.of(), membership);
+      byte[] extra = Applier.extraBytes(dedup, List.of(), membership, null);
       wal.bootstrap(
           ConfState.of(voterIds, new long[0]), out -> empty.view().writeSnapshot(out, 1, extra));
     }
@@ -267,6 +275,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             state,
             APPLY_QUEUE_BATCHES);
     applier.membership(membership);
+    wireLeases(limits);
     applier.restoreExtra(restoredExtra);
     owner =
         new RaftOwner(
@@ -286,6 +295,16 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     RequestIdGenerator ids = new RequestIdGenerator(memberId, config.clock().wallMillis());
     proposer = new Proposer(this, limits, ids);
     kv = new NodeKV(this, limits, proposer);
+    lease =
+        new NodeLease(
+            this,
+            proposer,
+            leaseDriver,
+            leaseCalls,
+            keepAlives,
+            callbacks,
+            config.memberName(),
+            config.requestTimeout());
     maintenance =
         new NodeMaintenance(
             this,
@@ -330,7 +349,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             .peers(peers)
             .peerAdmission(this::admit)
             .removalListener(this::removedBy)
-            .inbound(owner)
+            .inbound(new NodeInbound(owner, leaseDriver))
             .reachabilityListener(owner::onUnreachable)
             .snapshotDirectory(config.dataDir().resolve("snap-in"));
     config
@@ -343,6 +362,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     transport = tb.build();
     transport.start();
     owner.transport(transport);
+    leaseCalls.transport(transport);
 
     applierRunner = new AgentRunner(idle(), this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);
@@ -504,6 +524,51 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     stopper.start();
   }
 
+  /** The lessor and what drives it on the applier thread (see docs/leases.md). */
+  private void wireLeases(RequestLimits limits) {
+    Lessor lessor =
+        new Lessor(
+            LessorConfig.builder()
+                .minTtlSeconds(config.minLeaseTtlSeconds())
+                .promoteExtensionNs(config.electionTimeout().toNanos())
+                .checkpointing(config.leaseCheckpointing())
+                .maxKeyBytes(limits.maxKeyBytes())
+                .build());
+    leaseDriver =
+        new LeaseDriver(
+            config.memberName(),
+            memberId,
+            state,
+            lessor,
+            config.clock(),
+            factory ->
+                owner.submit(new RaftOwner.ProposeIfLeader(proposer.encodeInternal(factory))),
+            LEASE_QUEUE_CAPACITY);
+    LeaseApply apply =
+        new LeaseApply(
+            lessor,
+            config.clock(),
+            revision -> new Header(state.clusterId, memberId, revision, state.term),
+            (revision, events) -> hubs.hub().onApplied(revision, events));
+    leaseCalls =
+        new LeaseCalls(
+            leaseDriver,
+            state,
+            memberId,
+            config.heartbeatInterval().toNanos(),
+            limits.maxKeyBytes());
+    keepAlives =
+        new KeepAlives(
+            leaseDriver,
+            leaseCalls,
+            callbacks,
+            () -> header(stores.view().revision()),
+            config.memberName(),
+            config.requestTimeout().toNanos());
+    apply.onRevoked(keepAlives::onRevoked);
+    applier.leases(apply, leaseDriver, leaseCalls);
+  }
+
   private static TlsConfig tlsConfig(TlsSettings tls) {
     return switch (tls.kind()) {
       case PEM -> {
@@ -622,6 +687,10 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
           propose.execute(owner);
         });
     return p.future;
+  }
+
+  public Lease lease() {
+    return lease;
   }
 
   /** The address the transport listens on. */
@@ -754,6 +823,12 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
       hubs.close();
     }
     RuntimeException closedError = closedError();
+    if (leaseDriver != null) {
+      NodeClosedException nodeClosed = new NodeClosedException(config.memberName());
+      leaseDriver.close(closedError);
+      leaseCalls.close(nodeClosed);
+      keepAlives.close(nodeClosed);
+    }
     if (callbacks != null) {
       pending.failAll(closedError, callbacks);
       if (cluster != null) {
