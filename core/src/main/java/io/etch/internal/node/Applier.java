@@ -7,6 +7,7 @@ import io.etch.InvalidArgumentException;
 import io.etch.LeaseNotFoundException;
 import io.etch.QuotaExceededException;
 import io.etch.RequestTimeoutException;
+import io.etch.internal.backup.BackupPoint;
 import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
@@ -100,6 +101,7 @@ final class Applier implements Agent {
   private final Clock clock;
   private final Duration requestTimeout;
   private long nextReadScanNs;
+  private final BackupCaptures backups;
   private final PriorityQueue<ReadBarrier> barriers =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
@@ -140,6 +142,14 @@ final class Applier implements Agent {
     this.callbacks = callbacks;
     this.state = state;
     this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
+    this.backups =
+        new BackupCaptures(
+            memberName, () -> new BackupPoint(state.appliedIndex, stores.view(), extraBytes()));
+  }
+
+  /** Backup requests, answered between two entries with the view and the extra state. */
+  BackupCaptures backups() {
+    return backups;
   }
 
   /** Owner thread: false when the queue is full (the owner keeps the Ready and tries again). */
@@ -151,6 +161,7 @@ final class Applier implements Agent {
   public int doWork() {
     int work = queue.drain(this::apply, MAX_BATCHES_PER_CYCLE);
     work += releaseReads();
+    work += backups.answer();
     MvccStore store = stores.store();
     if (store.compactionPending()) {
       store.compactStep(COMPACTION_KEYS_PER_STEP);
@@ -168,21 +179,31 @@ final class Applier implements Agent {
     return roleName;
   }
 
+  @Override
+  public void onClose() {
+    backups.close();
+  }
+
   /**
    * Asks the owner thread to write a snapshot of the current view (immutable, so it can be written
    * from any thread) at the applied index, with the dedup table as its extra section.
    */
   private void requestSnapshot() {
     long index = state.appliedIndex;
+    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extraBytes()))) {
+      lastSnapshotIndex = index;
+    }
+  }
+
+  /** The replicated state beside the store, as {@link #writeExtra} writes it. */
+  private byte[] extraBytes() {
     ByteArrayOutputStream extra = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(extra)) {
       writeExtra(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extra.toByteArray()))) {
-      lastSnapshotIndex = index;
-    }
+    return extra.toByteArray();
   }
 
   /** Replaces the store (and the dedup table) with the leader's snapshot. */
@@ -246,7 +267,9 @@ final class Applier implements Agent {
       install(batch.snapshot());
     }
     for (Entry entry : batch.entries()) {
+      long startNs = clock.nanoTime();
       apply(entry);
+      state.metrics.applied(entry.index(), clock.nanoTime() - startNs);
       state.appliedIndex = entry.index();
     }
     barriers.addAll(batch.reads());

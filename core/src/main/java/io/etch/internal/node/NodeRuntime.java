@@ -9,7 +9,7 @@ import io.etch.PeerAddress;
 import io.etch.QuotaExceededException;
 import io.etch.TlsSettings;
 import io.etch.cluster.MemberIds;
-import io.etch.internal.raftlog.RaftLogConfig;
+import io.etch.internal.metrics.NodeMetrics;
 import io.etch.internal.raftlog.RestartState;
 import io.etch.internal.raftlog.WalRaftStorage;
 import io.etch.internal.request.DedupTable;
@@ -26,7 +26,6 @@ import io.etch.maintenance.AlarmResponse;
 import io.etch.maintenance.AlarmType;
 import io.etch.maintenance.Maintenance;
 import io.etch.maintenance.PeerTraffic;
-import io.etch.raft.ConfState;
 import io.etch.raft.RaftConfig;
 import io.etch.raft.RawNode;
 import io.etch.storage.fs.DataDirectoryLock;
@@ -36,6 +35,7 @@ import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.MvccView;
 import io.etch.storage.mvcc.RestoredStore;
 import io.etch.transport.PeerEndpoint;
+import io.etch.transport.PeerStats;
 import io.etch.transport.PeerTransport;
 import io.etch.transport.PeerTransportBuilder;
 import io.etch.transport.tls.TlsConfig;
@@ -92,13 +92,12 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private static final long DEDUP_BYTES = 1 << 20;
   private static final int MAX_TXN_DEPTH = 16;
   private static final int MAX_CHECKPOINTS = 1000;
-  private static final long WAL_SEGMENT_BYTES = 16L << 20;
 
   private final EtcdNodeConfig config;
   private final long memberId;
   private final long clusterId;
   private final RaftIds raftIds = new RaftIds();
-  private final NodeState state = new NodeState(raftIds);
+  private final NodeState state;
   private final PendingRegistry pending = new PendingRegistry();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -121,6 +120,9 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   private NodeRuntime(EtcdNodeConfig config) {
     this.config = config;
+    this.state =
+        new NodeState(
+            raftIds, new NodeMetrics(config.memberName(), config.clock(), this::droppedMessages));
     this.memberId = config.memberId();
     this.clusterId =
         config
@@ -178,21 +180,10 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             .maxValueBytes(limits.maxValueBytes())
             .maxTxnOps(limits.maxTxnOps())
             .build();
-    WalRaftStorage wal =
-        WalRaftStorage.open(
-            RaftLogConfig.builder(config.dataDir().resolve("raft"))
-                .segmentSizeBytes(WAL_SEGMENT_BYTES)
-                .snapshotCatchUpEntries(
-                    Math.min(
-                        RaftLogConfig.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES, config.snapshotCount()))
-                .build());
+    WalRaftStorage wal = MemberDataDir.openLog(config.dataDir(), config.snapshotCount());
     log = new WalRaftLogStore(wal);
-    if (wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty()) {
-      MvccStore empty = MvccStore.create(mvccConfig);
-      wal.bootstrap(
-          ConfState.of(voterIds, new long[0]),
-          out -> empty.view().writeSnapshot(out, 1, new byte[0]));
-    }
+    MvccView empty = MvccStore.create(mvccConfig).view();
+    MemberDataDir.bootstrapIfNew(wal, voterIds, out -> empty.writeSnapshot(out, 1, new byte[0]));
     RestartState restart = wal.restartState();
     byte[] restoredExtra;
     DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
@@ -269,10 +260,13 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             proposer,
             state,
             callbacks,
-            config.quotaBackendBytes(),
-            () -> hubs.stats().watchers(),
-            pending::size,
-            this::peerTraffic);
+            config,
+            applier.backups(),
+            new NodeMaintenance.Gauges(
+                () -> hubs.stats().watchers(),
+                pending::size,
+                () -> 0L, // this member serves no lease grants yet: no lease can exist
+                this::peerTraffic));
 
     PeerAddress listen = config.peerListen();
     PeerTransportBuilder tb =
@@ -342,11 +336,37 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   private List<PeerTraffic> peerTraffic() {
     List<PeerTraffic> out = new ArrayList<>();
-    for (Map.Entry<String, PeerAddress> member : config.initialCluster().entrySet()) {
-      long id = MemberIds.memberId(config.clusterToken(), member.getKey());
+    for (PeerStats stats : peerStats()) {
+      out.add(
+          new PeerTraffic(raftIds.memberId(stats.memberId()), stats.bytesOut(), stats.bytesIn()));
+    }
+    return out;
+  }
+
+  /** Peer messages dropped so far, both ways (full queues, oversized, refused by our inbox). */
+  private long droppedMessages() {
+    long dropped = 0;
+    for (PeerStats stats : peerStats()) {
+      dropped += stats.messagesDropped() + stats.inboundDropped();
+    }
+    return dropped;
+  }
+
+  /** The transport's counters of the initial members that are still peers. */
+  private List<PeerStats> peerStats() {
+    List<PeerStats> out = new ArrayList<>();
+    PeerTransport t = transport;
+    if (t == null) {
+      return out;
+    }
+    for (String name : config.initialCluster().keySet()) {
+      long id = MemberIds.memberId(config.clusterToken(), name);
       if (id != memberId) {
-        var stats = transport.peerStats(RaftIds.raftId(id));
-        out.add(new PeerTraffic(id, stats.bytesOut(), stats.bytesIn()));
+        try {
+          out.add(t.peerStats(RaftIds.raftId(id)));
+        } catch (IllegalArgumentException removed) {
+          // removed from the cluster since: no traffic to report
+        }
       }
     }
     return out;
@@ -427,7 +447,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   @Override
   public CompletableFuture<Object> propose(String operation, long requestId, byte[] payload) {
     PendingProposal p =
-        new PendingProposal(operation, requestId, payload, deadlineNs(), state.failedRequests);
+        new PendingProposal(operation, requestId, payload, deadlineNs(), state.metrics);
     pending.add(p);
     submit(p, () -> pending.remove(p), new RaftOwner.Propose(p));
     return p.future;
@@ -439,11 +459,15 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
       return CompletableFuture.failedFuture(new NodeClosedException(config.memberName()));
     }
     CompletableFuture<GetResponse> f = new CompletableFuture<>();
+    long startNs = state.metrics.nowNs();
     callbacks.execute(
         () -> {
           try {
-            f.complete(read.get());
+            GetResponse response = read.get();
+            state.metrics.requestDone("get", startNs, false);
+            f.complete(response);
           } catch (RuntimeException e) {
+            state.metrics.requestDone("get", startNs, true);
             f.completeExceptionally(e);
           }
         });
@@ -452,7 +476,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   @Override
   public CompletableFuture<GetResponse> linearizableRead(Supplier<GetResponse> read) {
-    PendingRead r = new PendingRead(read, deadlineNs(), state.failedRequests);
+    PendingRead r = new PendingRead(read, deadlineNs(), state.metrics);
     pending.add(r);
     submit(r, () -> pending.remove(r), new RaftOwner.Read(r));
     return r.future;

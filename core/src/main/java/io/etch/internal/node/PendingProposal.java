@@ -1,6 +1,6 @@
 package io.etch.internal.node;
 
-import java.util.concurrent.atomic.LongAdder;
+import io.etch.internal.metrics.NodeMetrics;
 
 /**
  * A write proposed through Raft, waiting to be applied on this member. The owner thread re-proposes
@@ -14,8 +14,8 @@ final class PendingProposal extends Pending<Object> {
   long proposeAtTick;
 
   PendingProposal(
-      String operation, long requestId, byte[] payload, long deadlineNs, LongAdder failures) {
-    super(operation, deadlineNs, failures);
+      String operation, long requestId, byte[] payload, long deadlineNs, NodeMetrics metrics) {
+    super(operation, deadlineNs, metrics);
     this.requestId = requestId;
     this.payload = payload;
   }

@@ -278,9 +278,10 @@ final class RaftOwner implements Agent, Inbound {
     }
     // membership changes are applied here when handed to the applier, so the owner's
     // configuration is the one as of the snapshot index as long as none was committed after it
+    long startNs = clock.nanoTime();
     log.createSnapshot(
         index, node.status().confState(), out -> view.writeSnapshot(out, index, extra));
-    LOG.info("member {} took a snapshot at index {}", roleName, index);
+    state.metrics.snapshotSaved(index, clock.nanoTime() - startNs, log.snapshotFile());
   }
 
   /** Netty thread: a connection to {@code peerId} failed. */
@@ -319,6 +320,7 @@ final class RaftOwner implements Agent, Inbound {
       ticks++;
       nextTickNs = Math.max(nextTickNs + tickNs, now - tickNs);
       onTick(now);
+      state.metrics.onTick(now);
       publish();
       work++;
     }
@@ -337,6 +339,7 @@ final class RaftOwner implements Agent, Inbound {
     Ready rd = node.ready();
     send(rd.messagesBeforePersist());
     SnapshotInstall install = null;
+    long persistStartNs = clock.nanoTime();
     if (rd.snapshot() != null && !rd.snapshot().isEmpty()) {
       if (receivedSnapshotFile == null) {
         throw new IllegalStateException(
@@ -349,12 +352,16 @@ final class RaftOwner implements Agent, Inbound {
     } else {
       log.persist(rd);
     }
+    if (rd.mustSync() || install != null) {
+      state.metrics.walSynced(clock.nanoTime() - persistStartNs);
+    }
     send(rd.messagesAfterPersist());
     List<Entry> committed = rd.committedEntries();
     for (Entry e : committed) {
       if (e.type() == EntryType.CONF_CHANGE) {
         ConfState conf = node.applyConfChange(ConfChangeCodec.decode(e.data()));
         state.learner = LongStream.of(conf.learners()).anyMatch(id -> id == memberId);
+        state.metrics.membershipChanged(e.index(), conf.voters(), conf.learners());
       }
     }
     List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
@@ -426,7 +433,9 @@ final class RaftOwner implements Agent, Inbound {
     state.term = node.term();
     long lead = node.lead();
     if (lead != state.leaderId) {
+      long previous = state.leaderMemberId();
       state.leaderId = lead;
+      state.metrics.leaderChanged(previous, state.leaderMemberId(), state.term);
       if (lead != 0) {
         state.leaderChanges++;
         if (onLeaderKnown != null) {
