@@ -248,6 +248,14 @@ class BackupRestoreTest {
       assertTrue(e instanceof java.io.UncheckedIOException, e.toString());
       // the member keeps serving
       assertEquals(2, node.kv().put(bs("k"), bs("w")).join().header().revision());
+      io.etch.maintenance.Maintenance maintenance = node.maintenance();
+      node.close();
+      Throwable closed =
+          assertThrows(
+                  java.util.concurrent.CompletionException.class,
+                  () -> maintenance.snapshot(new ByteArrayOutputStream()).join())
+              .getCause();
+      assertTrue(closed instanceof io.etch.NodeClosedException, closed.toString());
     }
   }
 
