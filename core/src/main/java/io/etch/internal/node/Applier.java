@@ -5,6 +5,8 @@ import io.etch.DecodingException;
 import io.etch.EtchException;
 import io.etch.QuotaExceededException;
 import io.etch.RequestTimeoutException;
+import io.etch.internal.backup.BackupPoint;
+import io.etch.internal.membership.MembershipTable;
 import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
@@ -105,6 +107,7 @@ final class Applier implements Agent {
   private LeaseApply leases;
   private LeaseDriver leaseDriver;
   private LeaseCalls leaseCalls;
+  private final BackupCaptures backups;
   private final PriorityQueue<ReadBarrier> barriers =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
@@ -145,6 +148,14 @@ final class Applier implements Agent {
     this.callbacks = callbacks;
     this.state = state;
     this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
+    this.backups =
+        new BackupCaptures(
+            memberName, () -> new BackupPoint(state.appliedIndex, stores.view(), extraBytes()));
+  }
+
+  /** Backup requests, answered between two entries with the view and the extra state. */
+  BackupCaptures backups() {
+    return backups;
   }
 
   /** Set once, before {@link #restoreExtra} and before the applier thread starts. */
@@ -169,6 +180,7 @@ final class Applier implements Agent {
     int work = queue.drain(this::apply, MAX_BATCHES_PER_CYCLE);
     work += releaseReads();
     work += leaseCalls.doWork() + leaseDriver.doWork();
+    work += backups.answer();
     MvccStore store = stores.store();
     if (store.compactionPending()) {
       store.compactStep(COMPACTION_KEYS_PER_STEP);
@@ -186,16 +198,28 @@ final class Applier implements Agent {
     return roleName;
   }
 
+  @Override
+  public void onClose() {
+    backups.close();
+  }
+
   /**
    * Asks the owner thread to write a snapshot of the current view (immutable, so it can be written
    * from any thread) at the applied index, with the dedup table as its extra section.
    */
   private void requestSnapshot() {
     long index = state.appliedIndex;
-    byte[] extra = extraBytes(dedup, alarms, membership, leases);
-    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extra))) {
+    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extraBytes()))) {
       lastSnapshotIndex = index;
     }
+  }
+
+  /**
+   * The replicated state beside the store, as {@link #extraBytes(DedupTable, Collection,
+   * NodeMembership, LeaseApply)} writes it.
+   */
+  private byte[] extraBytes() {
+    return extraBytes(dedup, alarms, membership, leases);
   }
 
   /** Replaces the store (and the dedup table) with the leader's snapshot. */
@@ -247,7 +271,44 @@ final class Applier implements Agent {
   }
 
   /**
-   * Loads what {@link #writeExtra} wrote (nothing for the bootstrap snapshot). Called before the
+   * {@code extra} (as {@link #extraBytes(DedupTable, Collection, NodeMembership, LeaseApply)} wrote
+   * it) with its membership section replaced by {@code table}'s: a restored backup founds a new
+   * cluster, whose members are not the source's. The dedup table, the alarms and the lease section
+   * are kept as they were.
+   */
+  static byte[] withMembership(byte[] extra, MembershipTable table) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(extra));
+        DataOutputStream out = new DataOutputStream(bytes)) {
+      DedupTable dedup = new DedupTable(NodeRuntime.DEDUP_ENTRIES, NodeRuntime.DEDUP_BYTES);
+      if (extra.length > 0) {
+        dedup.readSnapshot(in);
+      }
+      dedup.writeSnapshot(out);
+      int alarms = extra.length > 0 ? in.readInt() : 0;
+      out.writeInt(alarms);
+      for (int i = 0; i < alarms; i++) {
+        out.writeLong(in.readLong());
+        out.writeByte(in.readUnsignedByte());
+      }
+      if (in.available() >= Integer.BYTES) {
+        int magic = in.readInt();
+        if (magic != MembershipTable.SECTION_MAGIC) {
+          throw new IOException(
+              "expected the membership section, found " + Integer.toHexString(magic));
+        }
+        new MembershipTable().readSectionBody(in); // the source cluster's: dropped
+      }
+      table.writeSection(out);
+      in.transferTo(out); // the lease section, if any
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Loads what {@link #extraBytes()} wrote (nothing for the bootstrap snapshot). Called before the
    * applier thread starts, or on it.
    */
   void restoreExtra(byte[] extra) {
@@ -290,9 +351,12 @@ final class Applier implements Agent {
       install(batch.snapshot());
     }
     for (Entry entry : batch.entries()) {
+      long startNs = clock.nanoTime();
       apply(entry);
+      state.metrics.applied(entry.index(), clock.nanoTime() - startNs);
       state.appliedIndex = entry.index();
     }
+    state.leaseCount = leases.size();
     barriers.addAll(batch.reads());
   }
 

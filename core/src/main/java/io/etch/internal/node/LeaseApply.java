@@ -199,6 +199,11 @@ final class LeaseApply {
     }
   }
 
+  /** The number of live leases (applier thread). */
+  int size() {
+    return lessor.size();
+  }
+
   void writeSnapshot(DataOutput out) throws IOException {
     lessor.writeSnapshot(out);
   }
