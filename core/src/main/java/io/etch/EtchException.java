@@ -42,7 +42,11 @@ public abstract class EtchException extends RuntimeException {
     BAD_LEADER_TRANSFEREE,
     DATA_DIR_LOCKED,
     CORRUPT_BACKUP,
-    DECODING
+    DECODING,
+    SESSION_LOST,
+    LOCK_HELD,
+    NOT_ELECTION_LEADER,
+    NO_ELECTION_LEADER
   }
 
   protected EtchException(String message) {

@@ -137,7 +137,11 @@ class ErrorsTest {
             new BadLeaderTransfereeException(1, "r"),
             new DataDirLockedException(Path.of("d")),
             new CorruptBackupException("s", "r"),
-            new DecodingException("c", 1, "r"));
+            new DecodingException("c", 1, "r"),
+            new SessionLostException(1, "r"),
+            new LockHeldException(KEY, KEY),
+            new NotElectionLeaderException(KEY),
+            new NoElectionLeaderException(KEY));
     EnumSet<EtchException.Kind> kinds = EnumSet.noneOf(EtchException.Kind.class);
     Set<EtchException.Kind> retryable = EnumSet.noneOf(EtchException.Kind.class);
     for (EtchException e : all) {
