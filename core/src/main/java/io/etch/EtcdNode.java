@@ -2,6 +2,7 @@ package io.etch;
 
 import io.etch.internal.node.NodeRuntime;
 import io.etch.kv.KV;
+import io.etch.lease.Lease;
 import io.etch.maintenance.Maintenance;
 import io.etch.storage.JvmFlags;
 import io.etch.watch.Watch;
@@ -119,6 +120,11 @@ public final class EtcdNode implements AutoCloseable {
   /** Watches on keys and ranges. Available after {@link #start()}. */
   public Watch watch() {
     return running().watch();
+  }
+
+  /** Leases: grant, revoke, keep-alive, time-to-live. Available after {@link #start()}. */
+  public Lease lease() {
+    return running().lease();
   }
 
   /** Status and maintenance of this member. Available after {@link #start()}. */

@@ -31,4 +31,7 @@ record TransportSettings(
     int snapshotChunkBytes,
     long maxSnapshotBytes,
     int maxInboundConnections,
-    RandomGenerator random) {}
+    RandomGenerator random,
+    long forwardTimeoutNs,
+    int maxForwardsInFlightPerPeer,
+    int maxForwardPayloadBytes) {}

@@ -3,8 +3,6 @@ package io.etch.internal.node;
 import io.etch.Clock;
 import io.etch.DecodingException;
 import io.etch.EtchException;
-import io.etch.InvalidArgumentException;
-import io.etch.LeaseNotFoundException;
 import io.etch.QuotaExceededException;
 import io.etch.RequestTimeoutException;
 import io.etch.internal.request.DedupTable;
@@ -100,6 +98,9 @@ final class Applier implements Agent {
   private final Clock clock;
   private final Duration requestTimeout;
   private long nextReadScanNs;
+  private LeaseApply leases;
+  private LeaseDriver leaseDriver;
+  private LeaseCalls leaseCalls;
   private final PriorityQueue<ReadBarrier> barriers =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
@@ -142,6 +143,13 @@ final class Applier implements Agent {
     this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
   }
 
+  /** Set once, before {@link #restoreExtra} and before the applier thread starts. */
+  void leases(LeaseApply apply, LeaseDriver driver, LeaseCalls calls) {
+    this.leases = apply;
+    this.leaseDriver = driver;
+    this.leaseCalls = calls;
+  }
+
   /** Owner thread: false when the queue is full (the owner keeps the Ready and tries again). */
   boolean offer(ApplyBatch batch) {
     return queue.offer(batch);
@@ -151,6 +159,7 @@ final class Applier implements Agent {
   public int doWork() {
     int work = queue.drain(this::apply, MAX_BATCHES_PER_CYCLE);
     work += releaseReads();
+    work += leaseCalls.doWork() + leaseDriver.doWork();
     MvccStore store = stores.store();
     if (store.compactionPending()) {
       store.compactStep(COMPACTION_KEYS_PER_STEP);
@@ -213,6 +222,7 @@ final class Applier implements Agent {
       out.writeLong(alarm.memberId());
       out.writeByte(alarm.alarm().ordinal());
     }
+    leases.writeSnapshot(out);
   }
 
   /**
@@ -233,6 +243,9 @@ final class Applier implements Agent {
             throw new IOException("unknown alarm type " + type + " in the snapshot");
           }
           alarms.add(new AlarmMember(member, types[type]));
+        }
+        if (in.available() > 0) {
+          leases.readSnapshot(in); // absent from snapshots written before leases were served
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -279,8 +292,12 @@ final class Applier implements Agent {
   }
 
   private void apply(Entry entry) {
-    if (entry.type() != EntryType.NORMAL || entry.data().length == 0) {
-      return; // a leader's empty entry, or a membership change the owner thread applied
+    if (entry.type() == EntryType.NORMAL && entry.data().length == 0) {
+      leaseDriver.onLeaderEntry(entry.term()); // a new leader's first entry: its lessor may lead
+      return;
+    }
+    if (entry.type() != EntryType.NORMAL) {
+      return; // a membership change the owner thread applied
     }
     Request request;
     try {
@@ -324,11 +341,9 @@ final class Applier implements Agent {
       case PUT -> {
         Op.PutOp op = ((Request.Put) request).op();
         checkSpace(store);
-        if (op.option().leaseId() != 0) {
-          // no lease can exist yet: this member does not serve lease grants
-          throw new LeaseNotFoundException(op.option().leaseId());
-        }
+        leases.checkAttachable(op);
         WriteResult<PutResponse> w = StoreErrors.call(() -> store.put(StoreMapping.put(op)), 0);
+        leases.afterWrite(w.events());
         published(w.events());
         yield StoreMapping.putResponse(header(w.response().revision()), w.response());
       }
@@ -336,6 +351,7 @@ final class Applier implements Agent {
         Op.DeleteOp op = ((Request.DeleteRange) request).op();
         WriteResult<DeleteRangeResponse> w =
             StoreErrors.call(() -> store.deleteRange(StoreMapping.delete(op)), 0);
+        leases.afterWrite(w.events());
         published(w.events());
         yield StoreMapping.deleteResponse(header(w.response().revision()), w.response());
       }
@@ -344,8 +360,14 @@ final class Applier implements Agent {
         if (!op.isReadOnly()) {
           checkSpace(store);
         }
-        checkNoLeases(op);
+        StoreErrors.call(
+            () -> {
+              leases.checkAttachable(op, store);
+              return null;
+            },
+            0);
         WriteResult<TxnResponse> w = StoreErrors.call(() -> store.txn(StoreMapping.txn(op)), 0);
+        leases.afterWrite(w.events());
         published(w.events());
         yield StoreMapping.txnResponse(header(w.response().revision()), w.response());
       }
@@ -374,9 +396,12 @@ final class Applier implements Agent {
         state.alarms = List.copyOf(alarms);
         yield new AlarmResponse(header(store.revision()), state.alarms);
       }
-      case LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT ->
-          throw new InvalidArgumentException(
-              "request", request.kind() + " requests are not served by this member");
+      case LEASE_GRANT -> leases.grant((Request.LeaseGrant) request, store);
+      case LEASE_REVOKE -> leases.revoke(((Request.LeaseRevoke) request).leaseId(), store);
+      case LEASE_CHECKPOINT -> {
+        leases.checkpoint((Request.LeaseCheckpoints) request);
+        yield null; // proposed by the leader's lessor; nobody waits for it
+      }
     };
   }
 
@@ -385,23 +410,6 @@ final class Applier implements Agent {
     for (AlarmMember alarm : alarms) {
       if (alarm.alarm() == AlarmType.NOSPACE) {
         throw new QuotaExceededException(quotaBytes, store.view().approxBytes());
-      }
-    }
-  }
-
-  private static void checkNoLeases(Op.TxnOp txn) {
-    for (List<Op> branch : List.of(txn.thenOps(), txn.elseOps())) {
-      for (Op op : branch) {
-        switch (op.type()) {
-          case PUT -> {
-            long lease = ((Op.PutOp) op).option().leaseId();
-            if (lease != 0) {
-              throw new LeaseNotFoundException(lease);
-            }
-          }
-          case TXN -> checkNoLeases((Op.TxnOp) op);
-          case GET, DELETE -> {}
-        }
       }
     }
   }

@@ -9,6 +9,8 @@ import io.etch.PeerAddress;
 import io.etch.QuotaExceededException;
 import io.etch.TlsSettings;
 import io.etch.cluster.MemberIds;
+import io.etch.internal.lease.Lessor;
+import io.etch.internal.lease.LessorConfig;
 import io.etch.internal.raftlog.RaftLogConfig;
 import io.etch.internal.raftlog.RestartState;
 import io.etch.internal.raftlog.WalRaftStorage;
@@ -21,6 +23,7 @@ import io.etch.internal.watch.WatchHub;
 import io.etch.kv.GetResponse;
 import io.etch.kv.Header;
 import io.etch.kv.KV;
+import io.etch.lease.Lease;
 import io.etch.maintenance.AlarmMember;
 import io.etch.maintenance.AlarmResponse;
 import io.etch.maintenance.AlarmType;
@@ -92,6 +95,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private static final long DEDUP_BYTES = 1 << 20;
   private static final int MAX_TXN_DEPTH = 16;
   private static final int MAX_CHECKPOINTS = 1000;
+  private static final int LEASE_QUEUE_CAPACITY = 64 * 1024;
   private static final long WAL_SEGMENT_BYTES = 16L << 20;
 
   private final EtcdNodeConfig config;
@@ -118,6 +122,10 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private NodeKV kv;
   private Proposer proposer;
   private NodeMaintenance maintenance;
+  private LeaseDriver leaseDriver;
+  private LeaseCalls leaseCalls;
+  private KeepAlives keepAlives;
+  private NodeLease lease;
 
   private NodeRuntime(EtcdNodeConfig config) {
     this.config = config;
@@ -244,6 +252,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             callbacks,
             state,
             APPLY_QUEUE_BATCHES);
+    wireLeases(limits);
     applier.restoreExtra(restoredExtra);
     owner =
         new RaftOwner(
@@ -263,6 +272,16 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     RequestIdGenerator ids = new RequestIdGenerator(memberId, config.clock().wallMillis());
     proposer = new Proposer(this, limits, ids);
     kv = new NodeKV(this, limits, proposer);
+    lease =
+        new NodeLease(
+            this,
+            proposer,
+            leaseDriver,
+            leaseCalls,
+            keepAlives,
+            callbacks,
+            config.memberName(),
+            config.requestTimeout());
     maintenance =
         new NodeMaintenance(
             this,
@@ -281,18 +300,64 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             .clusterId(clusterId)
             .listenAddress(new InetSocketAddress(listen.host(), listen.port()))
             .peers(peers)
-            .inbound(owner)
+            .inbound(new NodeInbound(owner, leaseDriver))
             .reachabilityListener(owner::onUnreachable)
             .snapshotDirectory(config.dataDir().resolve("snap-in"));
     config.tls().ifPresent(tls -> tb.tls(tlsConfig(tls)));
     transport = tb.build();
     transport.start();
     owner.transport(transport);
+    leaseCalls.transport(transport);
 
     applierRunner = new AgentRunner(idle(), this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);
     ownerRunner = new AgentRunner(idle(), this::onAgentError, null, owner);
     AgentRunner.startOnThread(ownerRunner);
+  }
+
+  /** The lessor and what drives it on the applier thread (see docs/leases.md). */
+  private void wireLeases(RequestLimits limits) {
+    Lessor lessor =
+        new Lessor(
+            LessorConfig.builder()
+                .minTtlSeconds(config.minLeaseTtlSeconds())
+                .promoteExtensionNs(config.electionTimeout().toNanos())
+                .checkpointing(config.leaseCheckpointing())
+                .maxKeyBytes(limits.maxKeyBytes())
+                .build());
+    leaseDriver =
+        new LeaseDriver(
+            config.memberName(),
+            memberId,
+            state,
+            lessor,
+            config.clock(),
+            factory ->
+                owner.submit(new RaftOwner.ProposeIfLeader(proposer.encodeInternal(factory))),
+            LEASE_QUEUE_CAPACITY);
+    LeaseApply apply =
+        new LeaseApply(
+            lessor,
+            config.clock(),
+            revision -> new Header(clusterId, memberId, revision, state.term),
+            (revision, events) -> hubs.hub().onApplied(revision, events));
+    leaseCalls =
+        new LeaseCalls(
+            leaseDriver,
+            state,
+            memberId,
+            config.heartbeatInterval().toNanos(),
+            limits.maxKeyBytes());
+    keepAlives =
+        new KeepAlives(
+            leaseDriver,
+            leaseCalls,
+            callbacks,
+            () -> header(stores.view().revision()),
+            config.memberName(),
+            config.requestTimeout().toNanos());
+    apply.onRevoked(keepAlives::onRevoked);
+    applier.leases(apply, leaseDriver, leaseCalls);
   }
 
   private static TlsConfig tlsConfig(TlsSettings tls) {
@@ -367,6 +432,10 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   public Maintenance maintenance() {
     return maintenance;
+  }
+
+  public Lease lease() {
+    return lease;
   }
 
   /** The address the transport listens on. */
@@ -493,6 +562,11 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
       hubs.close();
     }
     NodeClosedException closedError = new NodeClosedException(config.memberName());
+    if (leaseDriver != null) {
+      leaseDriver.close(closedError);
+      leaseCalls.close(closedError);
+      keepAlives.close(closedError);
+    }
     if (callbacks != null) {
       pending.failAll(closedError, callbacks);
       ready.completeExceptionally(closedError);

@@ -107,6 +107,24 @@ final class RaftOwner implements Agent, Inbound {
     }
   }
 
+  /**
+   * An internal proposal nobody waits for (a lease revoke or checkpoint of the leader's lessor):
+   * proposed only while this member leads — never forwarded, so a deposed leader's decision is
+   * dropped — and never retried here (the lessor hands the lease out again if it is lost).
+   */
+  record ProposeIfLeader(byte[] payload) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      if (owner.node.role() == StateRole.LEADER) {
+        try {
+          owner.node.propose(payload);
+        } catch (ProposalDroppedException e) {
+          LOG.debug("member {} dropped an internal proposal: {}", owner.roleName, e.reason());
+        }
+      }
+    }
+  }
+
   /** A linearizable read a user submitted. */
   record Read(PendingRead read) implements Command {
     @Override
