@@ -61,6 +61,22 @@ final class DeletionWaiter {
     if (done.isDone()) {
       return;
     }
+    if (maxCreateRevision < 1) {
+      // nothing can have been created before the first revision (and a max-create filter of 0
+      // would mean "no filter")
+      session
+          .kv()
+          .get(prefix, Keys.firstCreated())
+          .whenComplete(
+              (r, error) -> {
+                if (error != null) {
+                  done.completeExceptionally(Keys.cause(error));
+                } else {
+                  done.complete(r.header());
+                }
+              });
+      return;
+    }
     session
         .kv()
         .get(prefix, Keys.lastCreatedUpTo(maxCreateRevision))
@@ -83,47 +99,47 @@ final class DeletionWaiter {
     Watcher watcher;
     try {
       watcher =
-        session
-            .watch()
-            .watch(
-                key,
-                option,
-                new Watch.Listener() {
-                  private boolean fired;
+          session
+              .watch()
+              .watch(
+                  key,
+                  option,
+                  new Watch.Listener() {
+                    private boolean fired;
 
-                  @Override
-                  public void onNext(WatchResponse response) {
-                    if (fired) {
-                      return;
-                    }
-                    for (WatchEvent e : response.events()) {
-                      if (e.type() == WatchEvent.EventType.DELETE) {
-                        fired = true;
-                        lookAgain();
+                    @Override
+                    public void onNext(WatchResponse response) {
+                      if (fired) {
                         return;
                       }
+                      for (WatchEvent e : response.events()) {
+                        if (e.type() == WatchEvent.EventType.DELETE) {
+                          fired = true;
+                          lookAgain();
+                          return;
+                        }
+                      }
                     }
-                  }
 
-                  @Override
-                  public void onError(Throwable error) {
-                    Throwable c = Keys.cause(error);
-                    if (c instanceof CompactedException) {
-                      // the history we wanted is gone; the current state tells enough
-                      fired = true;
-                      lookAgain();
-                    } else {
-                      done.completeExceptionally(c);
+                    @Override
+                    public void onError(Throwable error) {
+                      Throwable c = Keys.cause(error);
+                      if (c instanceof CompactedException) {
+                        // the history we wanted is gone; the current state tells enough
+                        fired = true;
+                        lookAgain();
+                      } else {
+                        done.completeExceptionally(c);
+                      }
                     }
-                  }
 
-                  @Override
-                  public void onCompleted() {
-                    if (!fired) {
-                      done.completeExceptionally(new NodeClosedException("watch on " + key));
+                    @Override
+                    public void onCompleted() {
+                      if (!fired) {
+                        done.completeExceptionally(new NodeClosedException("watch on " + key));
+                      }
                     }
-                  }
-                });
+                  });
     } catch (RuntimeException e) {
       done.completeExceptionally(e);
       return;

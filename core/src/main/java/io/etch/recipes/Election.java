@@ -53,7 +53,10 @@ public final class Election {
     return new Election(node.kv(), node.watch());
   }
 
-  /** Campaigns in the election {@code name}; see {@link #campaign(Session, ByteSequence, ByteSequence)}. */
+  /**
+   * Campaigns in the election {@code name}; see {@link #campaign(Session, ByteSequence,
+   * ByteSequence)}.
+   */
   public CompletableFuture<Leadership> campaign(Session session, String name, String value) {
     return campaign(session, ByteSequence.from(name), ByteSequence.from(value));
   }
@@ -101,7 +104,9 @@ public final class Election {
                             session
                                 .kv()
                                 .txn()
-                                .If(new Cmp(myKey, Cmp.Result.EQUAL, CmpTarget.createRevision(myRev)))
+                                .If(
+                                    new Cmp(
+                                        myKey, Cmp.Result.EQUAL, CmpTarget.createRevision(myRev)))
                                 .Then(Op.delete(myKey, DeleteOption.DEFAULT))
                                 .commit();
                           }
@@ -211,5 +216,4 @@ public final class Election {
     /** Observing stopped for good (the node closed, or an error); nothing follows. */
     default void onError(Throwable error) {}
   }
-
 }

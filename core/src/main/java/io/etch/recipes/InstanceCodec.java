@@ -32,7 +32,10 @@ final class InstanceCodec {
     if (instance.metadata().size() > MAX_METADATA_ENTRIES) {
       throw new io.etch.InvalidArgumentException(
           "metadata",
-          "at most " + MAX_METADATA_ENTRIES + " metadata entries, got " + instance.metadata().size());
+          "at most "
+              + MAX_METADATA_ENTRIES
+              + " metadata entries, got "
+              + instance.metadata().size());
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -60,8 +63,7 @@ final class InstanceCodec {
 
   /** The instance, or {@code null} when the value is not one this codec wrote. */
   static ServiceInstance decode(String service, String instanceId, ByteSequence value) {
-    try (DataInputStream in =
-        new DataInputStream(new ByteArrayInputStream(value.unsafeBytes()))) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value.unsafeBytes()))) {
       if (in.readUnsignedByte() != VERSION) {
         return null;
       }

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * A local mirror of every key under a prefix: the current set first, then every change, each

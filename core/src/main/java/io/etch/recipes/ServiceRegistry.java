@@ -97,10 +97,10 @@ public final class ServiceRegistry {
   }
 
   /**
-   * Follows {@code service}: {@code listener} first hears the current instances, then the whole
-   * new set after every change (ordered by instance id). Calls run on the node's callback
-   * executor, one at a time, in order. {@code onError} hears why watching stopped for good (the
-   * node closed). Close the returned handle to stop.
+   * Follows {@code service}: {@code listener} first hears the current instances, then the whole new
+   * set after every change (ordered by instance id). Calls run on the node's callback executor, one
+   * at a time, in order. {@code onError} hears why watching stopped for good (the node closed).
+   * Close the returned handle to stop.
    */
   public Subscription watch(
       String service, Consumer<List<ServiceInstance>> listener, Consumer<Throwable> onError) {
@@ -138,8 +138,7 @@ public final class ServiceRegistry {
 
   /** Follows {@code service}; errors are logged. See {@link #watch(String, Consumer, Consumer)}. */
   public Subscription watch(String service, Consumer<List<ServiceInstance>> listener) {
-    return watch(
-        service, listener, e -> LOG.warn("watching service '{}' stopped", service, e));
+    return watch(service, listener, e -> LOG.warn("watching service '{}' stopped", service, e));
   }
 
   private void addDecoded(

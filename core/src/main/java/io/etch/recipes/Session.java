@@ -143,8 +143,7 @@ public final class Session implements AutoCloseable {
     try {
       closeAsync().join();
     } catch (RuntimeException e) {
-      LOG.debug(
-          "revoking session lease {} failed; it expires after its TTL", hex(leaseId), e);
+      LOG.debug("revoking session lease {} failed; it expires after its TTL", hex(leaseId), e);
     }
   }
 
@@ -156,9 +155,7 @@ public final class Session implements AutoCloseable {
     return watch;
   }
 
-  /**
-   * Fails with {@link SessionLostException} when the session is lost, naming {@code what}.
-   */
+  /** Fails with {@link SessionLostException} when the session is lost, naming {@code what}. */
   void checkLive(String what) {
     if (lost.isDone()) {
       throw new SessionLostException(leaseId, what + " (" + lost.join() + ")");
@@ -234,8 +231,7 @@ public final class Session implements AutoCloseable {
      */
     public Builder leaseId(long leaseId) {
       if (leaseId <= 0) {
-        throw new InvalidArgumentException(
-            "leaseId", "lease id must be positive, got " + leaseId);
+        throw new InvalidArgumentException("leaseId", "lease id must be positive, got " + leaseId);
       }
       this.leaseId = leaseId;
       return this;
@@ -243,8 +239,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Grants the lease (or checks the adopted one exists), starts renewing it, and completes with
-     * the session; fails as the grant did ({@code LeaseNotFoundException} for an adopted lease
-     * that does not exist).
+     * the session; fails as the grant did ({@code LeaseNotFoundException} for an adopted lease that
+     * does not exist).
      */
     public CompletableFuture<Session> open() {
       CompletableFuture<long[]> granted;

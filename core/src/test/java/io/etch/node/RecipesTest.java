@@ -74,7 +74,8 @@ class RecipesTest {
     EtcdNode n = cluster.nodes.get(1);
     Session s = session(n);
     ByteSequence key = ByteSequence.from("owned-by-session");
-    n.kv().put(key, ByteSequence.from("v"), PutOption.builder().withLeaseId(s.leaseId()).build())
+    n.kv()
+        .put(key, ByteSequence.from("v"), PutOption.builder().withLeaseId(s.leaseId()).build())
         .join();
     // alive well past its TTL thanks to the keep-alives
     long deadline = System.nanoTime() + Duration.ofSeconds(3 * TTL_SECONDS).toNanos();
@@ -97,8 +98,7 @@ class RecipesTest {
     cluster.nodes.get(2).lease().revoke(s.leaseId()).join();
     await().atMost(WAIT).until(() -> heard.size() == 1);
     assertEquals(Session.LossReason.REVOKED, heard.get(0));
-    assertInstanceOf(
-        SessionLostException.class, cause(Lock.on(s).lock("after-loss")));
+    assertInstanceOf(SessionLostException.class, cause(Lock.on(s).lock("after-loss")));
   }
 
   @Test
@@ -125,10 +125,12 @@ class RecipesTest {
                           .nodes
                           .get(0)
                           .kv()
-                          .get(ByteSequence.from("queue/"), io.etch.options.GetOption.builder()
-                              .isPrefix(true)
-                              .withCountOnly(true)
-                              .build())
+                          .get(
+                              ByteSequence.from("queue/"),
+                              io.etch.options.GetOption.builder()
+                                  .isPrefix(true)
+                                  .withCountOnly(true)
+                                  .build())
                           .join()
                           .count()
                       == idx + 1);
@@ -137,7 +139,8 @@ class RecipesTest {
     for (int i = 0; i < 6; i++) {
       LockOwnership o = waiting.get(i).join();
       for (int j = i + 1; j < 6; j++) {
-        assertFalse(waiting.get(j).isDone(), "contender " + j + " got the lock while " + i + " holds it");
+        assertFalse(
+            waiting.get(j).isDone(), "contender " + j + " got the lock while " + i + " holds it");
       }
       assertTrue(o.fencingToken() > lastToken);
       lastToken = o.fencingToken();
@@ -153,14 +156,16 @@ class RecipesTest {
     Session a = session(cluster.nodes.get(0));
     Session b = session(cluster.nodes.get(1));
     LockOwnership held = Lock.on(a).tryLock("t").join();
-    LockHeldException e =
-        assertInstanceOf(LockHeldException.class, cause(Lock.on(b).tryLock("t")));
+    LockHeldException e = assertInstanceOf(LockHeldException.class, cause(Lock.on(b).tryLock("t")));
     assertEquals(held.key(), e.holderKey());
     assertEquals(
         1,
-        cluster.nodes.get(2).kv().get(ByteSequence.from("t/"), io.etch.options.GetOption.builder()
-                .isPrefix(true)
-                .build())
+        cluster
+            .nodes
+            .get(2)
+            .kv()
+            .get(
+                ByteSequence.from("t/"), io.etch.options.GetOption.builder().isPrefix(true).build())
             .join()
             .count());
     held.unlock().join();
@@ -175,7 +180,11 @@ class RecipesTest {
     LockOwnership o = Lock.on(a).lock("guard").join();
     ByteSequence data = ByteSequence.from("guarded-data");
     TxnResponse ok =
-        cluster.nodes.get(0).kv().txn()
+        cluster
+            .nodes
+            .get(0)
+            .kv()
+            .txn()
             .If(o.isOwner())
             .Then(Op.put(data, ByteSequence.from("1"), PutOption.DEFAULT))
             .commit()
@@ -185,7 +194,11 @@ class RecipesTest {
     cluster.nodes.get(1).kv().delete(o.key()).join();
     assertEquals(Boolean.TRUE, o.lost().join());
     TxnResponse refused =
-        cluster.nodes.get(0).kv().txn()
+        cluster
+            .nodes
+            .get(0)
+            .kv()
+            .txn()
             .If(o.isOwner())
             .Then(Op.put(data, ByteSequence.from("2"), PutOption.DEFAULT))
             .commit()
@@ -205,9 +218,12 @@ class RecipesTest {
     held.unlock().join();
     assertEquals(
         0,
-        cluster.nodes.get(2).kv().get(ByteSequence.from("w/"), io.etch.options.GetOption.builder()
-                .isPrefix(true)
-                .build())
+        cluster
+            .nodes
+            .get(2)
+            .kv()
+            .get(
+                ByteSequence.from("w/"), io.etch.options.GetOption.builder().isPrefix(true).build())
             .join()
             .count());
   }
@@ -232,7 +248,8 @@ class RecipesTest {
         .atMost(WAIT)
         .until(
             () ->
-                observed.get(observed.size() - 1)
+                observed
+                    .get(observed.size() - 1)
                     .map(l -> l.value().equals(ByteSequence.from("uno")))
                     .orElse(false));
     assertFalse(second.isDone());
@@ -244,7 +261,8 @@ class RecipesTest {
         .atMost(WAIT)
         .until(
             () ->
-                observed.get(observed.size() - 1)
+                observed
+                    .get(observed.size() - 1)
                     .map(l -> l.value().equals(ByteSequence.from("two")))
                     .orElse(false));
     // observed leaders never go back in campaign order
@@ -290,7 +308,8 @@ class RecipesTest {
         .atMost(WAIT)
         .until(
             () ->
-                observed.get(observed.size() - 1)
+                observed
+                    .get(observed.size() - 1)
                     .map(l -> l.value().equals(ByteSequence.from("b")))
                     .orElse(false));
     sub.close();

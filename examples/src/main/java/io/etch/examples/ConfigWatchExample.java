@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Watching configuration: load a prefix, then follow its changes — the pattern of every
  * config-driven service.
  *
- * <p>Read the whole prefix once (at revision R), then watch from R + 1: the watch guarantees
- * every change after the read arrives, in order, exactly once. If the application restarts, it
- * resumes from the last revision it applied + 1 and misses nothing (unless that history was
- * compacted; then it reads the prefix again).
+ * <p>Read the whole prefix once (at revision R), then watch from R + 1: the watch guarantees every
+ * change after the read arrives, in order, exactly once. If the application restarts, it resumes
+ * from the last revision it applied + 1 and misses nothing (unless that history was compacted; then
+ * it reads the prefix again).
  */
 public final class ConfigWatchExample {
   private ConfigWatchExample() {}
@@ -41,7 +41,10 @@ public final class ConfigWatchExample {
       EtcdNode admin = cluster.node(0);
       EtcdNode app = cluster.node(1);
       ByteSequence prefix = ByteSequence.from("/config/checkout/");
-      admin.kv().put(ByteSequence.from("/config/checkout/currency"), ByteSequence.from("EUR")).join();
+      admin
+          .kv()
+          .put(ByteSequence.from("/config/checkout/currency"), ByteSequence.from("EUR"))
+          .join();
 
       // 1. Load the current configuration.
       Map<String, String> config = new ConcurrentHashMap<>();
@@ -71,10 +74,21 @@ public final class ConfigWatchExample {
                         out.println("  applied up to revision " + applied[0] + ": " + config);
                       }));
 
-      admin.kv().put(ByteSequence.from("/config/checkout/timeout-ms"), ByteSequence.from("800")).join();
-      admin.kv().put(ByteSequence.from("/config/checkout/currency"), ByteSequence.from("CHF")).join();
+      admin
+          .kv()
+          .put(ByteSequence.from("/config/checkout/timeout-ms"), ByteSequence.from("800"))
+          .join();
+      admin
+          .kv()
+          .put(ByteSequence.from("/config/checkout/currency"), ByteSequence.from("CHF"))
+          .join();
       long last =
-          admin.kv().delete(ByteSequence.from("/config/checkout/timeout-ms")).join().header().revision();
+          admin
+              .kv()
+              .delete(ByteSequence.from("/config/checkout/timeout-ms"))
+              .join()
+              .header()
+              .revision();
       LocalCluster.awaitTrue(() -> applied[0] >= last, "the watch to apply every change");
       watcher.close();
 

@@ -15,10 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Leader election among the instances of a service, one instance per member.
  *
- * <p>Every instance campaigns in the election "scheduler" with its name as value; exactly one
- * leads at a time and the others wait in line. An observer on any member follows who leads. When
- * the leader's member goes away without resigning, its session's lease expires after the TTL and
- * the next candidate in line takes over.
+ * <p>Every instance campaigns in the election "scheduler" with its name as value; exactly one leads
+ * at a time and the others wait in line. An observer on any member follows who leads. When the
+ * leader's member goes away without resigning, its session's lease expires after the TTL and the
+ * next candidate in line takes over.
  */
 public final class LeaderElectionExample {
   private LeaderElectionExample() {}
@@ -50,7 +50,8 @@ public final class LeaderElectionExample {
       EtcdNode memberB = cluster.node(1);
       Session sessionA = Session.builder(memberA).ttlSeconds(2).open().join();
       Session sessionB = Session.builder(memberB).ttlSeconds(2).open().join();
-      Leadership leaderA = Election.on(memberA).campaign(sessionA, "scheduler", "instance-a").join();
+      Leadership leaderA =
+          Election.on(memberA).campaign(sessionA, "scheduler", "instance-a").join();
       out.println("  instance-a leads (fencing token " + leaderA.fencingToken() + ")");
       CompletableFuture<Leadership> waitingB =
           Election.on(memberB).campaign(sessionB, "scheduler", "instance-b");

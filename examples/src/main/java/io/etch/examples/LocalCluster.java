@@ -65,7 +65,8 @@ public final class LocalCluster implements AutoCloseable {
       c.nodes.add(b.build());
     }
     try {
-      CompletableFuture.allOf(c.nodes.stream().map(EtcdNode::start).toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(
+              c.nodes.stream().map(EtcdNode::start).toArray(CompletableFuture[]::new))
           .join();
     } catch (RuntimeException e) {
       c.close();

@@ -11,11 +11,11 @@ import java.nio.file.Path;
 /**
  * A distributed lock with fencing tokens.
  *
- * <p>Two workers on two different members take turns on one lock. Each holder gets a fencing
- * token (the create revision of its lock key) that grows with every new holder; the guarded
- * resource — here a tiny "storage" — remembers the highest token it has accepted and refuses a
- * lower one. That protects it from a holder that was paused (GC, a frozen VM) past its session's
- * TTL and wakes up after the lock has moved on.
+ * <p>Two workers on two different members take turns on one lock. Each holder gets a fencing token
+ * (the create revision of its lock key) that grows with every new holder; the guarded resource —
+ * here a tiny "storage" — remembers the highest token it has accepted and refuses a lower one. That
+ * protects it from a holder that was paused (GC, a frozen VM) past its session's TTL and wakes up
+ * after the lock has moved on.
  */
 public final class LockExample {
   private LockExample() {}
@@ -72,7 +72,8 @@ public final class LockExample {
         // A releases; B, waiting on another member, gets the lock with a higher token.
         first.unlock().join();
         LockOwnership second = waiting.join();
-        out.println("  worker B holds " + second.key() + ", fencing token " + second.fencingToken());
+        out.println(
+            "  worker B holds " + second.key() + ", fencing token " + second.fencingToken());
         storage.write(second.fencingToken(), "report part 2 (B)", out);
 
         // A stale holder (say A, woken up from a long GC pause) is refused by the storage.

@@ -29,11 +29,11 @@ import java.util.concurrent.CompletionException;
  *       --initial-cluster n1=10.0.0.1:2380,n2=10.0.0.2:2380,n3=10.0.0.3:2380
  * </pre>
  *
- * Start the same command on each machine with its own {@code --name}, {@code --data-dir} and
- * {@code --listen}; the members find each other and elect a leader. A member restarted with the
- * same arguments recovers from its data directory. Optional: {@code --cluster-token T} (members
- * of one cluster share it), {@code --join host:port,...} instead of {@code --initial-cluster} for a
- * member added to a running cluster with {@code cluster().addMember}.
+ * Start the same command on each machine with its own {@code --name}, {@code --data-dir} and {@code
+ * --listen}; the members find each other and elect a leader. A member restarted with the same
+ * arguments recovers from its data directory. Optional: {@code --cluster-token T} (members of one
+ * cluster share it), {@code --join host:port,...} instead of {@code --initial-cluster} for a member
+ * added to a running cluster with {@code cluster().addMember}.
  *
  * <p>Once the member serves, it reads commands from standard input: {@code put KEY VALUE}, {@code
  * get KEY}, {@code prefix KEY}, {@code del KEY}, {@code status}, {@code quit} (end of input also
@@ -107,7 +107,8 @@ public final class MemberMain {
       }
     }
     String token = flags.getOrDefault("cluster-token", null);
-    for (String known : List.of("name", "data-dir", "listen", "initial-cluster", "join", "cluster-token")) {
+    for (String known :
+        List.of("name", "data-dir", "listen", "initial-cluster", "join", "cluster-token")) {
       flags.remove(known);
     }
     if (!flags.isEmpty()) {
@@ -150,7 +151,11 @@ public final class MemberMain {
         switch (words[0]) {
           case "put" -> {
             long rev =
-                node.kv().put(bytes(arg(words, 1)), bytes(arg(words, 2))).join().header().revision();
+                node.kv()
+                    .put(bytes(arg(words, 1)), bytes(arg(words, 2)))
+                    .join()
+                    .header()
+                    .revision();
             out.println("OK revision " + rev);
           }
           case "get" -> print(node.kv().get(bytes(arg(words, 1))).join(), out);
@@ -168,13 +173,10 @@ public final class MemberMain {
             StatusResponse s = node.maintenance().status().join();
             out.printf(
                 "member %x leader %x term %d revision %d applied %d%n",
-                s.memberId(),
-                s.leaderId(),
-                s.raftTerm(),
-                s.revision(),
-                s.appliedIndex());
+                s.memberId(), s.leaderId(), s.raftTerm(), s.revision(), s.appliedIndex());
           }
-          case "help" -> out.println("commands: put K V | get K | prefix K | del K | status | quit");
+          case "help" ->
+              out.println("commands: put K V | get K | prefix K | del K | status | quit");
           case "quit" -> {
             return;
           }

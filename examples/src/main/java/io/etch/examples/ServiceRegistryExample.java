@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Service registration and discovery.
  *
- * <p>Each instance registers itself on its own session; clients discover the current instances
- * or watch the set change. An instance whose process dies is never unregistered by anyone: its
+ * <p>Each instance registers itself on its own session; clients discover the current instances or
+ * watch the set change. An instance whose process dies is never unregistered by anyone: its
  * session's lease expires after the TTL and it disappears from the registry by itself.
  */
 public final class ServiceRegistryExample {

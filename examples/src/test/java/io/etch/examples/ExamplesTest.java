@@ -65,13 +65,6 @@ class ExamplesTest {
   }
 
   @Test
-  void backupRestoreExampleRestoresEqualData() throws Exception {
-    String out = run(BackupRestoreExample::run);
-    assertTrue(out.contains("new cluster reads 100 orders"), out);
-    assertTrue(out.contains(" equal"), out);
-  }
-
-  @Test
   void memberMainParsesFlagsAndRunsAClusterWithItsConsole() throws Exception {
     assertThrows(IllegalArgumentException.class, () -> MemberMain.parse(new String[] {"--name"}));
     assertThrows(
@@ -85,7 +78,11 @@ class ExamplesTest {
     for (String name : names) {
       int port = LocalCluster.freePort();
       ports.add(port);
-      cluster.append(cluster.length() == 0 ? "" : ",").append(name).append("=127.0.0.1:").append(port);
+      cluster
+          .append(cluster.length() == 0 ? "" : ",")
+          .append(name)
+          .append("=127.0.0.1:")
+          .append(port);
     }
     List<EtcdNode> nodes = new ArrayList<>();
     try {
