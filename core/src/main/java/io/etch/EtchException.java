@@ -45,7 +45,11 @@ public abstract class EtchException extends RuntimeException {
     DATA_DIR_LOCKED,
     CORRUPT_BACKUP,
     DECODING,
-    TOO_MANY_WATCHERS
+    TOO_MANY_WATCHERS,
+    SESSION_LOST,
+    LOCK_HELD,
+    NOT_ELECTION_LEADER,
+    NO_ELECTION_LEADER
   }
 
   protected EtchException(String message) {

@@ -145,7 +145,11 @@ class ErrorsTest {
             new DataDirLockedException(Path.of("d")),
             new CorruptBackupException("s", "r"),
             new DecodingException("c", 1, "r"),
-            new TooManyWatchersException("n", 1));
+            new TooManyWatchersException("n", 1),
+            new SessionLostException(1, "r"),
+            new LockHeldException(KEY, KEY),
+            new NotElectionLeaderException(KEY),
+            new NoElectionLeaderException(KEY));
     EnumSet<EtchException.Kind> kinds = EnumSet.noneOf(EtchException.Kind.class);
     Set<EtchException.Kind> retryable = EnumSet.noneOf(EtchException.Kind.class);
     for (EtchException e : all) {

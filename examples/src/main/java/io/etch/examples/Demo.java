@@ -11,6 +11,14 @@ import io.etch.op.CmpTarget;
 import io.etch.op.Op;
 import io.etch.options.GetOption;
 import io.etch.options.PutOption;
+import io.etch.recipes.Election;
+import io.etch.recipes.Leadership;
+import io.etch.recipes.Lock;
+import io.etch.recipes.LockOwnership;
+import io.etch.recipes.ServiceInstance;
+import io.etch.recipes.ServiceRegistry;
+import io.etch.recipes.Session;
+import io.etch.recipes.Subscription;
 import io.etch.watch.Watch;
 import io.etch.watch.WatchEvent;
 import io.etch.watch.WatchOption;
@@ -38,13 +46,16 @@ import java.util.stream.Stream;
  * real Netty on loopback, with real write-ahead logs in a temporary directory.
  *
  * <p>It elects a leader, writes and reads keys through different members, shows a watch firing and
- * a compare-and-set transaction, then closes the leader and shows that a new leader takes over and
- * that every acknowledged write is still there.
+ * a compare-and-set transaction, hands a lock from one member to another, runs a leader election
+ * and a service registry, then closes the leader and shows that a new leader takes over, that the
+ * dead member's election candidate and service instance are replaced and removed once its session
+ * expires, and that every acknowledged write is still there.
  */
 public final class Demo {
   private static final Duration HEARTBEAT = Duration.ofMillis(50);
   private static final Duration ELECTION = Duration.ofMillis(500);
   private static final int KEYS = 200;
+  private static final long SESSION_TTL_SECONDS = 2;
 
   private Demo() {}
 
@@ -147,6 +158,88 @@ public final class Demo {
       awaitTrue(() -> seen.size() >= 2, "the watch to see both config writes");
       watcher.close();
 
+      // A lock handed from one member to another, with growing fencing tokens.
+      EtcdNode other =
+          nodes.stream().filter(n -> n != leader && n != follower).findFirst().orElseThrow();
+      Session lockSessionA =
+          Session.builder(follower).ttlSeconds(SESSION_TTL_SECONDS).open().join();
+      Session lockSessionB = Session.builder(other).ttlSeconds(SESSION_TTL_SECONDS).open().join();
+      LockOwnership held = Lock.on(lockSessionA).lock("/demo/locks/report").join();
+      CompletableFuture<LockOwnership> waiting = Lock.on(lockSessionB).lock("/demo/locks/report");
+      out.println(
+          "  lock /demo/locks/report held via "
+              + follower.config().memberName()
+              + " (fencing token "
+              + held.fencingToken()
+              + "); "
+              + other.config().memberName()
+              + " waits");
+      held.unlock().join();
+      LockOwnership handed = waiting.join();
+      out.println(
+          "  lock handed to "
+              + other.config().memberName()
+              + " (fencing token "
+              + handed.fencingToken()
+              + " > "
+              + held.fencingToken()
+              + ")");
+      handed.unlock().join();
+      lockSessionA.close();
+      lockSessionB.close();
+
+      // Leader election among service instances: the first candidate runs on the raft leader's
+      // member, which is about to die; the second waits on a follower.
+      List<String> electionSeen = new CopyOnWriteArrayList<>();
+      Subscription observer =
+          Election.on(follower)
+              .observe(
+                  "/demo/election/scheduler",
+                  l -> {
+                    String who = l.map(x -> x.value().toString()).orElse("(nobody)");
+                    electionSeen.add(who);
+                    out.println("  election observer: scheduler leader is " + who);
+                  });
+      Leadership schedulerOnLeader =
+          Election.on(leader)
+              .campaign(
+                  Session.builder(leader).ttlSeconds(SESSION_TTL_SECONDS).open().join(),
+                  "/demo/election/scheduler",
+                  "scheduler@" + leader.config().memberName())
+              .join();
+      CompletableFuture<Leadership> schedulerOnFollower =
+          Election.on(follower)
+              .campaign(
+                  Session.builder(follower).ttlSeconds(SESSION_TTL_SECONDS).open().join(),
+                  "/demo/election/scheduler",
+                  "scheduler@" + follower.config().memberName());
+
+      // Service registry: one instance registered from each of two members.
+      List<List<ServiceInstance>> registryViews = new CopyOnWriteArrayList<>();
+      Subscription registryWatch =
+          ServiceRegistry.on(follower)
+              .watch(
+                  "web",
+                  instances -> {
+                    registryViews.add(instances);
+                    out.println(
+                        "  registry: web instances "
+                            + instances.stream().map(ServiceInstance::instanceId).toList());
+                  });
+      ServiceRegistry.on(leader)
+          .register(
+              Session.builder(leader).ttlSeconds(SESSION_TTL_SECONDS).open().join(),
+              new ServiceInstance("web", "web-" + leader.config().memberName(), "10.0.0.1:8080"))
+          .join();
+      ServiceRegistry.on(follower)
+          .register(
+              Session.builder(follower).ttlSeconds(SESSION_TTL_SECONDS).open().join(),
+              new ServiceInstance("web", "web-" + follower.config().memberName(), "10.0.0.2:8080"))
+          .join();
+      awaitTrue(
+          () -> !registryViews.isEmpty() && registryViews.get(registryViews.size() - 1).size() == 2,
+          "both instances in the registry");
+
       // Close the leader: the others elect a new one and keep every acknowledged write.
       out.println("  closing the leader " + leader.config().memberName() + " ...");
       long killNs = System.nanoTime();
@@ -180,8 +273,33 @@ public final class Demo {
       }
       newLeader.kv().put(bytes("/demo/config/mode"), bytes("after-failover")).join();
       out.println("  writes continue on the new leader");
+
+      // The dead member's session expires after its TTL: its election candidate and its service
+      // instance go with it.
+      Leadership takenOver = schedulerOnFollower.join();
+      out.println(
+          "  election: "
+              + follower.config().memberName()
+              + "'s candidate took over (fencing token "
+              + takenOver.fencingToken()
+              + " > "
+              + schedulerOnLeader.fencingToken()
+              + ")");
+      awaitTrue(
+          () -> registryViews.get(registryViews.size() - 1).size() == 1,
+          "the dead member's service instance to vanish");
+      out.println(
+          "  registry: web-"
+              + leader.config().memberName()
+              + " vanished when its member died; web-"
+              + follower.config().memberName()
+              + " remains");
+      observer.close();
+      registryWatch.close();
+      takenOver.close();
       out.printf(
-          "Summary: 3 members, %d keys written, a watch, a compare-and-set, one leader failover,"
+          "Summary: 3 members, %d keys written, a watch, a compare-and-set, a lock handed over,"
+              + " an election and a service registry that followed a leader failover,"
               + " nothing acknowledged lost (%.1f s).%n",
           KEYS, (System.nanoTime() - startNs) / 1e9);
     } finally {

@@ -24,5 +24,8 @@ class DemoTest {
     assertTrue(out.contains("new leader: "), out);
     assertTrue(out.contains("reads 200 of 200 acknowledged keys"), out);
     assertTrue(out.contains("nothing acknowledged lost"), out);
+    assertTrue(out.contains("lock handed to "), out);
+    assertTrue(out.contains("'s candidate took over"), out);
+    assertTrue(out.contains("vanished when its member died"), out);
   }
 }
