@@ -202,10 +202,10 @@ public final class NodeMetrics {
       case "delete", "deleteRange" -> Operation.DELETE_RANGE;
       case "txn" -> Operation.TXN;
       case "compact" -> Operation.COMPACT;
-      case "leaseGrant", "lease-grant", "grant" -> Operation.LEASE_GRANT;
-      case "leaseRevoke", "lease-revoke", "revoke" -> Operation.LEASE_REVOKE;
-      case "leaseKeepAlive", "lease-keepalive", "keepAlive" -> Operation.LEASE_KEEP_ALIVE;
-      case "memberAdd", "memberRemove", "memberPromote", "memberUpdate", "member" ->
+      case "lease grant" -> Operation.LEASE_GRANT;
+      case "lease revoke" -> Operation.LEASE_REVOKE;
+      case "lease keep-alive" -> Operation.LEASE_KEEP_ALIVE;
+      case "add member", "promote member", "remove member", "move leader" ->
           Operation.MEMBER_CHANGE;
       default -> null;
     };
