@@ -156,7 +156,7 @@ final class Applier implements Agent {
       store.compactStep(COMPACTION_KEYS_PER_STEP);
       work++;
     }
-    if (state.appliedIndex - lastSnapshotIndex >= snapshotCount) {
+    if (state.appliedIndex - lastSnapshotIndex >= snapshotCount && !state.snapshotInFlight) {
       requestSnapshot();
       work++;
     }

@@ -115,6 +115,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private PeerTransport transport;
   private AgentRunner ownerRunner;
   private AgentRunner applierRunner;
+  private SnapshotThread snapshotThread;
   private NodeKV kv;
   private Proposer proposer;
   private NodeMaintenance maintenance;
@@ -288,6 +289,9 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     transport = tb.build();
     transport.start();
     owner.transport(transport);
+    snapshotThread = new SnapshotThread(config.memberName());
+    owner.snapshots(new Snapshots(config.memberName(), log, snapshotThread, state, owner::submit));
+    snapshotThread.start();
 
     applierRunner = new AgentRunner(idle(), this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);
@@ -482,6 +486,9 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     handOverLeadership();
     if (ownerRunner != null) {
       ownerRunner.close();
+    }
+    if (snapshotThread != null) {
+      snapshotThread.close(); // before the log closes: a snapshot file may be being written
     }
     if (transport != null) {
       transport.close();

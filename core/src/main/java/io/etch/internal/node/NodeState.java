@@ -19,6 +19,9 @@ final class NodeState {
   volatile boolean learner;
   volatile long appliedIndex;
 
+  /** A local snapshot is being written (owner-written; the applier does not ask for another). */
+  volatile boolean snapshotInFlight;
+
   /** The raised alarms, in the order they were raised (applier-written, replicated state). */
   volatile List<AlarmMember> alarms = List.of();
 

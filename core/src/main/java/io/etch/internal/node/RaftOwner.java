@@ -172,6 +172,7 @@ final class RaftOwner implements Agent, Inbound {
   private final PendingRegistry pending;
   private final ManyToOneConcurrentArrayQueue<Command> inbox;
   private PeerTransport transport;
+  private Snapshots snapshots;
   private Runnable onLeaderKnown;
 
   private final ArrayList<PendingProposal> inflight = new ArrayList<>();
@@ -273,14 +274,14 @@ final class RaftOwner implements Agent, Inbound {
   }
 
   private void takeSnapshot(long index, MvccView view, byte[] extra) {
-    if (index <= log.snapshot().metadata().index()) {
-      return;
-    }
     // membership changes are applied here when handed to the applier, so the owner's
     // configuration is the one as of the snapshot index as long as none was committed after it
-    log.createSnapshot(
-        index, node.status().confState(), out -> view.writeSnapshot(out, index, extra));
-    LOG.info("member {} took a snapshot at index {}", roleName, index);
+    snapshots.take(index, node.status().confState(), view, extra);
+  }
+
+  /** Set once, before the owner thread starts: where snapshot files are written. */
+  void snapshots(Snapshots snapshots) {
+    this.snapshots = snapshots;
   }
 
   /** Netty thread: a connection to {@code peerId} failed. */
