@@ -61,12 +61,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Snapshots</h2>
  *
- * It writes the snapshots the applier asks for ({@link TakeSnapshot}: an immutable store view and
- * the dedup/alarm bytes) into the Raft log, which compacts behind them; it streams the current
- * snapshot file with every SNAP message the core emits (outcome reported back with {@code
- * reportSnapshot}); and it installs a snapshot the leader streamed (the file the transport hands
- * {@link #onSnapshot}) with the Ready that carries it, passing its state machine stream to the
- * applier in that Ready's batch.
+ * It takes the snapshots the applier asks for ({@link TakeSnapshot}: an immutable store view and
+ * the dedup/alarm bytes) through {@link Snapshots}: the file is written on the node's snapshot
+ * thread, and only recorded (WAL marker) and compacted behind here, so this thread never waits on
+ * snapshot I/O; it streams the current snapshot file with every SNAP message the core emits
+ * (outcome reported back with {@code reportSnapshot}); and it installs a snapshot the leader
+ * streamed (the file the transport hands {@link #onSnapshot}) with the Ready that carries it,
+ * passing its state machine stream to the applier in that Ready's batch.
  *
  * <h2>Re-proposal and at-most-once</h2>
  *
