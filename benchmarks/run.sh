@@ -6,6 +6,7 @@
 #
 #   benchmarks/run.sh                      # everything
 #   benchmarks/run.sh put,fsync-batch      # only these cases
+#   ETCH_BENCH_OPTS=-Djmh.ignoreLock=true benchmarks/run.sh   # extra JVM options (forks inherit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,6 @@ if [ "${JAVA_MAJOR%%.*}" -ge 24 ]; then
   FLAGS="$FLAGS --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
 fi
 
-# shellcheck disable=SC2086 # FLAGS is a list of flags
-exec java $FLAGS -Xmx2g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+# shellcheck disable=SC2086 # FLAGS and ETCH_BENCH_OPTS are lists of flags
+exec java $FLAGS ${ETCH_BENCH_OPTS:-} -Xmx2g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp benchmarks/target/benchmarks.jar io.etch.benchmarks.node.NodeBenchMain benchmarks/target "$@"

@@ -108,7 +108,10 @@ final class TestCluster implements AutoCloseable {
     return running.stream().filter(n -> n.memberId() == leader[0]).findFirst().orElseThrow();
   }
 
-  /** Live threads a node named {@code member} owns (raft owner, applier, watch hub, callbacks). */
+  /**
+   * Live threads a node named {@code member} owns (raft owner, applier, watch hub, snapshot writer,
+   * callbacks).
+   */
   static List<String> nodeThreads(String member) {
     List<String> names = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -117,6 +120,7 @@ final class TestCluster implements AutoCloseable {
           && (n.equals("etch-raft-" + member)
               || n.equals("etch-apply-" + member)
               || n.equals("etch-watch-" + member)
+              || n.equals("etch-snap-" + member)
               || n.startsWith("etch-callback-" + member + "-"))) {
         names.add(n);
       }

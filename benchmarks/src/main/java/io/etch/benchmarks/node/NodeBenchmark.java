@@ -65,8 +65,8 @@ public class NodeBenchmark {
 
   /**
    * Applied entries between snapshots: the node's default. Each snapshot writes the whole store,
-   * history included, on the raft owner thread; pass {@code -p snapshotCount=100000000} to see a
-   * run without them.
+   * history included (on the node's snapshot thread); pass {@code -p snapshotCount=100000000} to
+   * see a run without them.
    */
   @Param({"" + EtcdNodeConfig.DEFAULT_SNAPSHOT_COUNT})
   public long snapshotCount;

@@ -70,11 +70,12 @@ import org.slf4j.LoggerFactory;
  * <h2>Snapshots</h2>
  *
  * Every {@code snapshotCount} applied entries it hands the owner thread the store's current
- * (immutable) view and the dedup table's bytes; the owner writes them into the Raft log's snapshot
- * and compacts the log. A snapshot installed from the leader arrives first in a batch: the store
- * and the dedup table are restored from it, and the watch hub is restored over the new store (its
- * watches catch up from it, or end with {@code CompactedException} when history they need was
- * compacted away).
+ * (immutable) view and the dedup table's bytes; the owner has them written on the node's snapshot
+ * thread ({@link Snapshots}), records the snapshot and compacts the log. It does not ask while a
+ * snapshot is in flight, and counts the next {@code snapshotCount} entries from the end of it. A
+ * snapshot installed from the leader arrives first in a batch: the store and the dedup table are
+ * restored from it, and the watch hub is restored over the new store (its watches catch up from it,
+ * or end with {@code CompactedException} when history they need was compacted away).
  */
 final class Applier implements Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -186,7 +187,11 @@ final class Applier implements Agent {
       store.compactStep(COMPACTION_KEYS_PER_STEP);
       work++;
     }
-    if (state.appliedIndex - lastSnapshotIndex >= snapshotCount) {
+    if (state.snapshotInFlight) {
+      // count the next snapshotCount entries from the end of the one being written, so a snapshot
+      // slower to write than snapshotCount entries are to apply never runs back to back
+      lastSnapshotIndex = Math.max(lastSnapshotIndex, state.appliedIndex);
+    } else if (state.appliedIndex - lastSnapshotIndex >= snapshotCount) {
       requestSnapshot();
       work++;
     }

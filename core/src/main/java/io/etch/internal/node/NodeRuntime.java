@@ -131,6 +131,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private PeerTransport transport;
   private AgentRunner ownerRunner;
   private AgentRunner applierRunner;
+  private SnapshotThread snapshotThread;
   private NodeKV kv;
   private Proposer proposer;
   private NodeMaintenance maintenance;
@@ -360,6 +361,16 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     transport.start();
     owner.transport(transport);
     leaseCalls.transport(transport);
+    snapshotThread = new SnapshotThread(config.memberName());
+    owner.snapshots(
+        new Snapshots(
+            config.memberName(),
+            log,
+            snapshotThread,
+            state,
+            owner::submit,
+            config.clock()::nanoTime));
+    snapshotThread.start();
 
     applierRunner = new AgentRunner(idle(), this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);
@@ -834,6 +845,9 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     handOverLeadership();
     if (ownerRunner != null) {
       ownerRunner.close();
+    }
+    if (snapshotThread != null) {
+      snapshotThread.close(); // before the log closes: a snapshot file may be being written
     }
     if (transport != null) {
       transport.close();

@@ -28,6 +28,9 @@ final class NodeState {
 
   volatile long appliedIndex;
 
+  /** A local snapshot is being written (owner-written; the applier does not ask for another). */
+  volatile boolean snapshotInFlight;
+
   /** The raised alarms, in the order they were raised (applier-written, replicated state). */
   volatile List<AlarmMember> alarms = List.of();
 

@@ -1,5 +1,6 @@
 package io.etch.internal.node;
 
+import io.etch.internal.raftlog.SnapshotJob;
 import io.etch.raft.ConfState;
 import io.etch.raft.Ready;
 import io.etch.raft.SnapshotMetadata;
@@ -7,6 +8,7 @@ import io.etch.raft.storage.RaftStorage;
 import io.etch.storage.snap.SnapshotWriter;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The node's durable Raft log: what {@link io.etch.raft.RawNode} reads through {@link RaftStorage},
@@ -27,6 +29,15 @@ public interface RaftLogStore extends RaftStorage, AutoCloseable {
 
   /** Takes a snapshot at {@code index} durably, then compacts the log behind it. */
   SnapshotMetadata createSnapshot(long index, ConfState confState, SnapshotWriter stateMachine);
+
+  /** Begins a snapshot at {@code index}; its file is written off the owner thread. */
+  SnapshotJob startSnapshot(long index, ConfState confState);
+
+  /** Records a written job (marker, sync, compaction); empty when an install superseded it. */
+  Optional<SnapshotMetadata> finishSnapshot(SnapshotJob job);
+
+  /** Drops a job whose write failed. */
+  void abandonSnapshot(SnapshotJob job);
 
   /** The file of the current snapshot, as the transport ships it. */
   Path snapshotFile();

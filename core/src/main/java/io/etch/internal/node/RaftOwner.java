@@ -60,12 +60,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Snapshots</h2>
  *
- * It writes the snapshots the applier asks for ({@link TakeSnapshot}: an immutable store view and
- * the dedup/alarm bytes) into the Raft log, which compacts behind them; it streams the current
- * snapshot file with every SNAP message the core emits (outcome reported back with {@code
- * reportSnapshot}); and it installs a snapshot the leader streamed (the file the transport hands
- * {@link #onSnapshot}) with the Ready that carries it, passing its state machine stream to the
- * applier in that Ready's batch.
+ * It takes the snapshots the applier asks for ({@link TakeSnapshot}: an immutable store view and
+ * the dedup/alarm bytes) through {@link Snapshots}: the file is written on the node's snapshot
+ * thread, and only recorded (WAL marker) and compacted behind here, so this thread never waits on
+ * snapshot I/O; it streams the current snapshot file with every SNAP message the core emits
+ * (outcome reported back with {@code reportSnapshot}); and it installs a snapshot the leader
+ * streamed (the file the transport hands {@link #onSnapshot}) with the Ready that carries it,
+ * passing its state machine stream to the applier in that Ready's batch.
  *
  * <h2>Re-proposal and at-most-once</h2>
  *
@@ -193,6 +194,7 @@ final class RaftOwner implements Agent, Inbound {
   private PeerTransport transport;
   private java.util.function.Consumer<RawNode> tickHook = n -> {};
   private java.util.function.BiPredicate<RawNode, Message> stepGuard = (n, m) -> true;
+  private Snapshots snapshots;
   private Runnable onLeaderKnown;
 
   private final ArrayList<PendingProposal> inflight = new ArrayList<>();
@@ -312,15 +314,14 @@ final class RaftOwner implements Agent, Inbound {
   }
 
   private void takeSnapshot(long index, MvccView view, byte[] extra) {
-    if (index <= log.snapshot().metadata().index()) {
-      return;
-    }
     // membership changes are applied here when handed to the applier, so the owner's
     // configuration is the one as of the snapshot index as long as none was committed after it
-    long startNs = clock.nanoTime();
-    log.createSnapshot(
-        index, node.status().confState(), out -> view.writeSnapshot(out, index, extra));
-    state.metrics.snapshotSaved(index, clock.nanoTime() - startNs, log.snapshotFile());
+    snapshots.take(index, node.status().confState(), view, extra);
+  }
+
+  /** Set once, before the owner thread starts: where snapshot files are written. */
+  void snapshots(Snapshots snapshots) {
+    this.snapshots = snapshots;
   }
 
   /** Netty thread: a connection to {@code peerId} failed. */

@@ -1,5 +1,6 @@
 package io.etch.internal.node;
 
+import io.etch.internal.raftlog.SnapshotJob;
 import io.etch.internal.raftlog.WalRaftStorage;
 import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The durable {@link RaftLogStore}: the WAL-backed {@link WalRaftStorage}. {@link #persist} appends
@@ -38,6 +40,21 @@ final class WalRaftLogStore implements RaftLogStore {
   public SnapshotMetadata createSnapshot(
       long index, ConfState confState, SnapshotWriter stateMachine) {
     return log.createSnapshot(index, confState, stateMachine);
+  }
+
+  @Override
+  public SnapshotJob startSnapshot(long index, ConfState confState) {
+    return log.startSnapshot(index, confState);
+  }
+
+  @Override
+  public Optional<SnapshotMetadata> finishSnapshot(SnapshotJob job) {
+    return log.finishSnapshot(job);
+  }
+
+  @Override
+  public void abandonSnapshot(SnapshotJob job) {
+    log.abandonSnapshot(job);
   }
 
   @Override

@@ -22,6 +22,9 @@ public final class RaftLogConfig {
   /** Default bound on the recent-entry cache. */
   public static final long DEFAULT_ENTRY_CACHE_MAX_BYTES = 4L << 20;
 
+  /** SnapshotConfig's largest retain count: the stores never prune by count themselves. */
+  private static final int MAX_STORE_RETAIN_COUNT = 100;
+
   private final Path directory;
   private final StorageFileSystem fileSystem;
   private final long segmentSizeBytes;
@@ -92,6 +95,23 @@ public final class RaftLogConfig {
         .retainCount(snapshotRetainCount)
         .maxPayloadBytes(maxSnapshotBytes)
         .build();
+  }
+
+  /**
+   * The settings of {@link WalRaftStorage}'s snapshot stores: {@link #snapshotConfig()} with the
+   * store's own count-based pruning off (the largest retain count), since {@link SnapshotPruner}
+   * prunes relative to the snapshot the WAL records instead.
+   */
+  SnapshotConfig storeConfig() {
+    return SnapshotConfig.builder(directory.resolve("snap"))
+        .fileSystem(fileSystem)
+        .retainCount(MAX_STORE_RETAIN_COUNT)
+        .maxPayloadBytes(maxSnapshotBytes)
+        .build();
+  }
+
+  int snapshotRetainCount() {
+    return snapshotRetainCount;
   }
 
   @Override

@@ -61,9 +61,13 @@ import org.slf4j.LoggerFactory;
  * SnapshotEnvelopeDescriptor}), followed by the state machine's bytes. The order is always: the
  * file durably (temp, sync, rename, directory sync, by the store), then the WAL's snapshot marker,
  * synced; only then the WAL prefix is released. A crash before the marker is durable leaves a file
- * the WAL never adopted; recovery ({@link SnapshotSelector}) ignores and deletes it. Installing a
- * leader's snapshot first truncates the local log after the snapshot index (durably; those entries
- * diverge from a committed entry, so they can never commit), then the marker empties the log.
+ * the WAL never adopted; recovery ({@link SnapshotSelector}) ignores and deletes it. The node takes
+ * snapshots in two phases ({@link #startSnapshot}, {@link SnapshotJob#writeFile} on its snapshot
+ * writer thread, {@link #finishSnapshot}) so the owner thread never waits on the file; {@link
+ * #createSnapshot} runs the three on the calling thread. Old files are removed by {@link
+ * SnapshotPruner}, only ever below the recorded snapshot. Installing a leader's snapshot first
+ * truncates the local log after the snapshot index (durably; those entries diverge from a committed
+ * entry, so they can never commit), then the marker empties the log.
  *
  * <h2>Recovery</h2>
  *
@@ -73,9 +77,11 @@ import org.slf4j.LoggerFactory;
  * and reads its membership. {@link #restartState()} and {@link #openSnapshotStateMachine()} give
  * the node what it needs to restart the core and the state machine.
  *
- * <p>Not thread-safe: the node's raft owner thread owns it (the core reads it on the same thread).
- * A failed WAL write or sync ({@link io.etch.storage.wal.WalFailedException}) is fatal for the
- * node: reopen to recover what was durable.
+ * <p>Not thread-safe: the node's raft owner thread owns it (the core reads it on the same thread);
+ * the one exception is {@link SnapshotJob#writeFile}, which writes through a snapshot store of its
+ * own and touches no other state. A failed WAL write or sync ({@link
+ * io.etch.storage.wal.WalFailedException}) is fatal for the node: reopen to recover what was
+ * durable.
  */
 public final class WalRaftStorage implements RaftStorage, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WalRaftStorage.class);
@@ -84,6 +90,9 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
   private final RaftLogConfig config;
   private final WriteAheadLog wal;
   private final SnapshotStore snaps;
+  private final SnapshotStore jobSnaps;
+  private final SnapshotPruner pruner;
+  private final SnapshotPruner jobPruner;
   private final EntryCache cache;
   private final Path walDirectory;
   private final TermReader termReader = new TermReader();
@@ -93,12 +102,19 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
   private Snapshot snapshot;
   private long offset;
   private long offsetTerm;
+  private SnapshotJob inFlight;
   private boolean closed;
 
-  private WalRaftStorage(RaftLogConfig config, WriteAheadLog wal, SnapshotStore snaps) {
+  private WalRaftStorage(
+      RaftLogConfig config, WriteAheadLog wal, SnapshotStore snaps, SnapshotStore jobSnaps) {
     this.config = config;
     this.wal = wal;
     this.snaps = snaps;
+    this.jobSnaps = jobSnaps;
+    Path snapDir = config.snapshotConfig().directory();
+    int keepOlder = config.snapshotRetainCount() - 1;
+    this.pruner = new SnapshotPruner(snaps, config.fileSystem(), snapDir, keepOlder);
+    this.jobPruner = new SnapshotPruner(jobSnaps, config.fileSystem(), snapDir, keepOlder);
     this.cache = new EntryCache(config.entryCacheMaxBytes());
     this.walDirectory = wal.config().directory();
   }
@@ -114,8 +130,11 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
   public static WalRaftStorage open(RaftLogConfig config) {
     WriteAheadLog wal = WriteAheadLog.open(config.walConfig());
     try {
-      SnapshotStore snaps = SnapshotStore.open(config.snapshotConfig());
-      WalRaftStorage s = new WalRaftStorage(config, wal, snaps);
+      // two store instances over one directory: a store is single-threaded, and snapshot jobs
+      // write their files on another thread than the owner's installs
+      SnapshotStore snaps = SnapshotStore.open(config.storeConfig());
+      SnapshotStore jobSnaps = SnapshotStore.open(config.storeConfig());
+      WalRaftStorage s = new WalRaftStorage(config, wal, snaps, jobSnaps);
       s.recover();
       return s;
     } catch (RuntimeException e) {
@@ -371,6 +390,7 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
       setHardState(rd.hardState());
     }
     sync();
+    pruner.prune(s.metadata().index());
   }
 
   /**
@@ -458,15 +478,48 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
 
   /**
    * Takes a snapshot of the state machine as of {@code index} (applied by the node, so committed),
-   * durably: the file, then the WAL marker, synced; then compacts the log keeping {@link
-   * RaftLogConfig#snapshotCatchUpEntries()} entries behind it.
+   * durably, on the calling thread: {@link #startSnapshot}, {@link SnapshotJob#writeFile}, {@link
+   * #finishSnapshot}, then removes snapshot files beyond the retained count.
    *
    * @throws SnapshotOutOfDateException if {@code index} is not newer than the current snapshot
    * @throws UnavailableException if {@code index} is beyond the last entry
    */
   public SnapshotMetadata createSnapshot(
       long index, ConfState confState, SnapshotWriter stateMachine) {
+    SnapshotJob job = startSnapshot(index, confState);
+    try {
+      job.writeFile(stateMachine);
+    } catch (RuntimeException e) {
+      abandonSnapshot(job);
+      throw e;
+    }
+    finishSnapshot(job);
+    pruner.prune(snapshot.metadata().index());
+    return snapshot.metadata();
+  }
+
+  /**
+   * Begins a snapshot as of {@code index} (applied by the node, so committed), in two phases so
+   * that the owner thread never waits on the snapshot file: this call (owner thread, no I/O) fixes
+   * the term of the entry at {@code index} and the membership; the returned job's {@link
+   * SnapshotJob#writeFile} writes the file durably on another thread; {@link #finishSnapshot}
+   * (owner thread) then records it. At most one job is in flight.
+   *
+   * <p>Crash safety: until {@code finishSnapshot}'s marker is durable, the file is one the WAL
+   * never recorded, which recovery deletes; the recorded snapshot is never removed by a job (its
+   * prune only deletes files older than the snapshot recorded when it started).
+   *
+   * @throws SnapshotOutOfDateException if {@code index} is not newer than the current snapshot
+   * @throws UnavailableException if {@code index} is beyond the last entry
+   * @throws IllegalStateException if a job is in flight
+   */
+  public SnapshotJob startSnapshot(long index, ConfState confState) {
     checkOpen();
+    Objects.requireNonNull(confState, "confState");
+    if (inFlight != null) {
+      throw new IllegalStateException(
+          "raft log " + config.directory() + " is already taking snapshot " + inFlight);
+    }
     long current = snapshot.metadata().index();
     if (index <= current) {
       throw new SnapshotOutOfDateException(index, current);
@@ -474,20 +527,66 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
     if (index > lastIndex()) {
       throw new UnavailableException(index, lastIndex());
     }
-    long term = term(index);
-    SnapshotMeta m = writeSnapshotFile(index, term, confState, stateMachine);
-    wal.appendSnapshotMarker(new WalSnapshotMarker(index, term));
+    inFlight = new SnapshotJob(index, term(index), confState, jobSnaps, jobPruner, current);
+    return inFlight;
+  }
+
+  /**
+   * Records the snapshot {@code job} wrote: the WAL marker, synced, then compaction keeping {@link
+   * RaftLogConfig#snapshotCatchUpEntries()} entries behind it. When a snapshot at or beyond the
+   * job's index was installed meanwhile (from the leader), the job is dropped instead (its file is
+   * older than the recorded snapshot; a later prune removes it) and the result is empty.
+   *
+   * @throws IllegalStateException if {@code job} is not the job in flight or its file is not
+   *     written
+   */
+  public Optional<SnapshotMetadata> finishSnapshot(SnapshotJob job) {
+    checkOpen();
+    checkInFlight(job);
+    SnapshotMeta m = job.written();
+    if (m == null) {
+      throw new IllegalStateException("snapshot " + job + " has no file yet: write it first");
+    }
+    inFlight = null;
+    long index = job.index();
+    if (index <= snapshot.metadata().index()) {
+      LOG.info(
+          "raft log {}: snapshot at {} superseded by {} while it was written",
+          config.directory(),
+          index,
+          snapshot.metadata().index());
+      return Optional.empty();
+    }
+    wal.appendSnapshotMarker(new WalSnapshotMarker(index, job.term()));
     wal.sync();
-    adoptSnapshot(m, confState);
+    adoptSnapshot(m, job.confState());
     if (wal.firstIndex() - 1 == index) {
       // a marker at the last entry empties the WAL's index
-      moveOffsetTo(index, term);
+      moveOffsetTo(index, job.term());
     }
     long compactTo = index - config.snapshotCatchUpEntries();
     if (compactTo > offset) {
       compact(compactTo);
     }
-    return snapshot.metadata();
+    return Optional.of(snapshot.metadata());
+  }
+
+  /**
+   * Drops {@code job} after its write failed (the recorded snapshot stays in force), so another can
+   * start.
+   *
+   * @throws IllegalStateException if {@code job} is not the job in flight
+   */
+  public void abandonSnapshot(SnapshotJob job) {
+    checkInFlight(job);
+    inFlight = null;
+  }
+
+  private void checkInFlight(SnapshotJob job) {
+    if (job == null || job != inFlight) {
+      throw new IllegalStateException(
+          "snapshot " + job + " is not the one in flight (" + inFlight + ")");
+    }
   }
 
   /**
@@ -528,6 +627,7 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
   public void installSnapshot(SnapshotMetadata md, Path receivedFile) {
     installUnsynced(md, receivedFile);
     sync();
+    pruner.prune(md.index());
   }
 
   private void installUnsynced(SnapshotMetadata md, Path receivedFile) {

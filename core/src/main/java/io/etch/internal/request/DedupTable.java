@@ -4,8 +4,9 @@ import io.etch.DecodingException;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
-import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * The applied request ids and their outcomes, so a proposal retried after a leader change is
@@ -29,28 +30,44 @@ import org.agrona.collections.Long2ObjectHashMap;
  * Outcomes are opaque bytes the applier encodes (typically the response header and body, or an
  * error kind), which keeps the snapshot section independent of response types.
  *
+ * <h2>Layout</h2>
+ *
+ * <p>The entries live in a FIFO ring of parallel arrays (member id, request id, outcome), oldest at
+ * {@code head}. An open-addressing index (linear probing over an {@code int[]} of ring positions,
+ * at most half full) finds an entry by (member id, request id) without boxing or per-member maps;
+ * evicting the oldest deletes its index slot by backward shift (no tombstones), which touches only
+ * the short probe run after it. A snapshot section is written in one pass over the ring into one
+ * array, since it is taken on the applier thread every {@code snapshotCount} entries.
+ *
  * <p>Single-threaded: owned by the applier.
  */
 public final class DedupTable {
   private static final int SNAPSHOT_MAGIC = 0x45444450; // "EDDP"
   private static final int SNAPSHOT_VERSION = 1;
+  private static final int MAX_ENTRIES = 1 << 29;
+  private static final int EMPTY = -1;
+  private static final int HEADER_BYTES = 3 * Integer.BYTES;
+  private static final int ENTRY_HEADER_BYTES = 2 * Long.BYTES + Integer.BYTES;
 
   private final int maxEntries;
   private final long maxOutcomeBytes;
 
-  /** member id -> request id -> outcome: primitive keys, no boxing on the apply path. */
-  private final Long2ObjectHashMap<Long2ObjectHashMap<byte[]>> outcomes =
-      new Long2ObjectHashMap<>();
-
   private final long[] ringMemberIds;
   private final long[] ringRequestIds;
+  private final byte[][] ringOutcomes;
   private int head;
   private int size;
   private long outcomeBytes;
 
+  /** Ring positions, open addressing with linear probing; {@link #EMPTY} marks a free slot. */
+  private final int[] index;
+
+  private final int indexMask;
+
   public DedupTable(int maxEntries, long maxOutcomeBytes) {
-    if (maxEntries <= 0) {
-      throw new IllegalArgumentException("maxEntries must be > 0, got " + maxEntries);
+    if (maxEntries <= 0 || maxEntries > MAX_ENTRIES) {
+      throw new IllegalArgumentException(
+          "maxEntries must be in [1, " + MAX_ENTRIES + "], got " + maxEntries);
     }
     if (maxOutcomeBytes <= 0) {
       throw new IllegalArgumentException("maxOutcomeBytes must be > 0, got " + maxOutcomeBytes);
@@ -59,22 +76,22 @@ public final class DedupTable {
     this.maxOutcomeBytes = maxOutcomeBytes;
     this.ringMemberIds = new long[maxEntries];
     this.ringRequestIds = new long[maxEntries];
+    this.ringOutcomes = new byte[maxEntries][];
+    int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1; // >= 2 x entries
+    this.index = new int[capacity];
+    this.indexMask = capacity - 1;
+    Arrays.fill(index, EMPTY);
   }
 
   /** The outcome recorded for the request, or {@code null} when it was not applied (or evicted). */
   public byte[] outcome(RequestHeader header) {
-    byte[] outcome = get(header.memberId(), header.requestId());
-    return outcome == null ? null : outcome.clone();
+    int at = find(header.memberId(), header.requestId());
+    return at < 0 ? null : ringOutcomes[index[at]].clone();
   }
 
   /** Whether the request was applied (and is still remembered). */
   public boolean contains(RequestHeader header) {
-    return get(header.memberId(), header.requestId()) != null;
-  }
-
-  private byte[] get(long memberId, long requestId) {
-    Long2ObjectHashMap<byte[]> ofMember = outcomes.get(memberId);
-    return ofMember == null ? null : ofMember.get(requestId);
+    return find(header.memberId(), header.requestId()) >= 0;
   }
 
   /**
@@ -106,25 +123,70 @@ public final class DedupTable {
     int tail = (head + size) % maxEntries;
     ringMemberIds[tail] = header.memberId();
     ringRequestIds[tail] = header.requestId();
+    ringOutcomes[tail] = outcome.clone();
     size++;
-    Long2ObjectHashMap<byte[]> ofMember = outcomes.get(header.memberId());
-    if (ofMember == null) {
-      ofMember = new Long2ObjectHashMap<>();
-      outcomes.put(header.memberId(), ofMember);
-    }
-    ofMember.put(header.requestId(), outcome.clone());
     outcomeBytes += outcome.length;
+    int i = hash(header.memberId(), header.requestId()) & indexMask;
+    while (index[i] != EMPTY) {
+      i = (i + 1) & indexMask;
+    }
+    index[i] = tail;
+  }
+
+  /** The index slot holding the entry, or -1. */
+  private int find(long memberId, long requestId) {
+    int i = hash(memberId, requestId) & indexMask;
+    for (int slot = index[i]; slot != EMPTY; slot = index[i]) {
+      if (ringRequestIds[slot] == requestId && ringMemberIds[slot] == memberId) {
+        return i;
+      }
+      i = (i + 1) & indexMask;
+    }
+    return -1;
   }
 
   private void evictOldest() {
-    Long2ObjectHashMap<byte[]> ofMember = outcomes.get(ringMemberIds[head]);
-    byte[] removed = ofMember.remove(ringRequestIds[head]);
-    if (ofMember.isEmpty()) {
-      outcomes.remove(ringMemberIds[head]);
+    int at = find(ringMemberIds[head], ringRequestIds[head]);
+    if (at < 0) {
+      throw new IllegalStateException("dedup index lost the entry at ring position " + head);
     }
-    outcomeBytes -= removed.length;
+    removeIndexSlot(at);
+    outcomeBytes -= ringOutcomes[head].length;
+    ringOutcomes[head] = null;
     head = (head + 1) % maxEntries;
     size--;
+  }
+
+  /**
+   * Frees index slot {@code free} by backward shift: every later entry of the probe run whose home
+   * slot is not cyclically in {@code (free, j]} moves back into the hole, so lookups never need
+   * tombstones.
+   */
+  private void removeIndexSlot(int free) {
+    index[free] = EMPTY;
+    int j = free;
+    while (true) {
+      j = (j + 1) & indexMask;
+      int slot = index[j];
+      if (slot == EMPTY) {
+        return;
+      }
+      int home = hash(ringMemberIds[slot], ringRequestIds[slot]) & indexMask;
+      boolean stays = free <= j ? free < home && home <= j : free < home || home <= j;
+      if (!stays) {
+        index[free] = slot;
+        index[j] = EMPTY;
+        free = j;
+      }
+    }
+  }
+
+  private static int hash(long memberId, long requestId) {
+    long h = requestId * 0x9E3779B97F4A7C15L ^ memberId;
+    h ^= h >>> 32;
+    h *= 0xD6E8FEB86659FD93L;
+    h ^= h >>> 32;
+    return (int) h;
   }
 
   /** The number of remembered requests. */
@@ -137,19 +199,26 @@ public final class DedupTable {
     return outcomeBytes;
   }
 
-  /** Writes the table, oldest first, as a snapshot section. */
+  /**
+   * Writes the table, oldest first, as a snapshot section: magic, version, count, then per entry
+   * member id, request id, outcome length and outcome (big-endian, as {@link DataOutput} writes).
+   */
   public void writeSnapshot(DataOutput out) throws IOException {
-    out.writeInt(SNAPSHOT_MAGIC);
-    out.writeInt(SNAPSHOT_VERSION);
-    out.writeInt(size);
-    for (int i = 0; i < size; i++) {
-      int slot = (head + i) % maxEntries;
-      byte[] outcome = get(ringMemberIds[slot], ringRequestIds[slot]);
-      out.writeLong(ringMemberIds[slot]);
-      out.writeLong(ringRequestIds[slot]);
-      out.writeInt(outcome.length);
-      out.write(outcome);
+    long total = HEADER_BYTES + (long) size * ENTRY_HEADER_BYTES + outcomeBytes;
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("dedup snapshot section of " + total + " bytes is too large");
     }
+    ByteBuffer section = ByteBuffer.allocate((int) total);
+    section.putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putInt(size);
+    for (int i = 0, slot = head; i < size; i++) {
+      byte[] outcome = ringOutcomes[slot];
+      section.putLong(ringMemberIds[slot]).putLong(ringRequestIds[slot]).putInt(outcome.length);
+      section.put(outcome);
+      if (++slot == maxEntries) {
+        slot = 0;
+      }
+    }
+    out.write(section.array());
   }
 
   /**
@@ -195,12 +264,13 @@ public final class DedupTable {
       int slot = (scratch.head + i) % maxEntries;
       RequestHeader header =
           new RequestHeader(scratch.ringMemberIds[slot], scratch.ringRequestIds[slot]);
-      record(header, scratch.get(header.memberId(), header.requestId()));
+      record(header, scratch.ringOutcomes[slot]);
     }
   }
 
   private void clear() {
-    outcomes.clear();
+    Arrays.fill(index, EMPTY);
+    Arrays.fill(ringOutcomes, null);
     head = 0;
     size = 0;
     outcomeBytes = 0;

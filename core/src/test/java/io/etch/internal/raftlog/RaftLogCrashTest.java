@@ -3,6 +3,7 @@ package io.etch.internal.raftlog;
 import static io.etch.internal.raftlog.RaftLogTesting.config;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etch.raft.ConfState;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
@@ -27,9 +29,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The durability contract under crashes, against a model: random appends (with conflicting
- * overwrites of uncommitted suffixes), hard states, syncs, snapshots, compactions and installs of a
- * leader's snapshot, interrupted by crashes of every kind of the fault-injecting file system
- * (process crash, power loss, sectors torn). After every reopen:
+ * overwrites of uncommitted suffixes), hard states, syncs, snapshots (taken at once, or as jobs
+ * whose file is written between other steps, sometimes with a crash in the middle of it),
+ * compactions and installs of a leader's snapshot, interrupted by crashes of every kind of the
+ * fault-injecting file system (process crash, power loss, sectors torn). After every reopen:
  *
  * <ul>
  *   <li>every entry and hard state synced before the crash is present (the snapshot too);
@@ -124,6 +127,9 @@ class RaftLogCrashTest {
     private final List<HardState> unsyncedHardStates = new ArrayList<>();
     private long term = 1;
     private int installs;
+    private SnapshotJob job;
+    private byte[] jobState;
+    private boolean jobWritten;
 
     Run(long seed) {
       r = new SplittableRandom(seed);
@@ -151,8 +157,10 @@ class RaftLogCrashTest {
             hardState();
           } else if (dice < 80) {
             sync();
-          } else if (dice < 85) {
+          } else if (dice < 82) {
             snapshot();
+          } else if (dice < 85) {
+            advanceJob();
           } else if (dice < 88) {
             compact();
           } else if (dice < 90) {
@@ -238,6 +246,18 @@ class RaftLogCrashTest {
       long index = current.snapIndex + 1 + r.nextLong(commit - current.snapIndex);
       byte[] state = new byte[r.nextInt(2000)];
       r.nextBytes(state);
+      if (job != null) {
+        assertThrows(IllegalStateException.class, () -> s.startSnapshot(index, MEMBERS));
+        return;
+      }
+      if (r.nextBoolean()) {
+        // the node's way: the file is written later (another thread), recorded later still
+        job = s.startSnapshot(index, MEMBERS);
+        assertEquals(current.entries.get(index).term(), job.term(), "job term");
+        jobState = state;
+        jobWritten = false;
+        return;
+      }
       SnapshotMetadata md = s.createSnapshot(index, MEMBERS, out -> out.write(state));
       assertEquals(current.entries.get(index).term(), md.term(), "snapshot term");
       current.snapIndex = index;
@@ -246,6 +266,49 @@ class RaftLogCrashTest {
       current.offset = s.firstIndex() - 1;
       durable = current.copy();
       unsyncedHardStates.clear();
+    }
+
+    /**
+     * The job in flight goes one step: its file is written (sometimes with a crash in the middle of
+     * it), or it is recorded; an install since it began supersedes it.
+     */
+    private void advanceJob() {
+      if (job == null) {
+        return;
+      }
+      if (!jobWritten) {
+        if (r.nextInt(4) == 0) {
+          CrashMode mode = CrashMode.values()[r.nextInt(CrashMode.values().length)];
+          int cut = r.nextInt(jobState.length + 1);
+          FaultInjectingFileSystem[] crashed = new FaultInjectingFileSystem[1];
+          job.writeFile(
+              out -> {
+                out.write(jobState, 0, cut);
+                crashed[0] = fs.crash(mode);
+                out.write(jobState, cut, jobState.length - cut);
+              });
+          s.close();
+          fs = crashed[0];
+          reopenAndCheck(mode + " while a snapshot file was written");
+          return;
+        }
+        job.writeFile(out -> out.write(jobState));
+        jobWritten = true;
+        return;
+      }
+      Optional<SnapshotMetadata> md = s.finishSnapshot(job);
+      if (job.index() <= current.snapIndex) {
+        assertTrue(md.isEmpty(), "a superseded job is dropped");
+      } else {
+        assertEquals(job.index(), md.orElseThrow().index(), "job index");
+        current.snapIndex = job.index();
+        current.snapTerm = job.term();
+        current.snapState = jobState;
+        current.offset = s.firstIndex() - 1;
+        durable = current.copy();
+        unsyncedHardStates.clear();
+      }
+      job = null;
     }
 
     private void compact() {
@@ -312,8 +375,14 @@ class RaftLogCrashTest {
       s.close();
       CrashMode mode = CrashMode.values()[r.nextInt(CrashMode.values().length)];
       fs = fs.crash(mode);
+      reopenAndCheck(mode.toString());
+    }
+
+    /** Reopens on {@link #fs}, what survived a crash, and checks it against the model. */
+    private void reopenAndCheck(String crash) {
+      job = null; // a job in flight dies with the process
       s = open();
-      String ctx = " after " + mode;
+      String ctx = " after " + crash;
       // the snapshot
       assertEquals(durable.snapIndex, s.snapshot().metadata().index(), "snapshot index" + ctx);
       assertEquals(durable.snapTerm, s.snapshot().metadata().term(), "snapshot term" + ctx);

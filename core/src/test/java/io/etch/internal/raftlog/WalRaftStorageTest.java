@@ -381,6 +381,168 @@ class WalRaftStorageTest {
   }
 
   @Test
+  void aSnapshotJobIsRecordedOnlyWhenFinishedWhileTheLogKeepsGoing() throws IOException {
+    try (WalRaftStorage s = open()) {
+      s.append(range(1, 20, 1));
+      s.sync();
+      s.createSnapshot(10, THREE, out -> out.write(bytes("at 10")));
+      SnapshotJob job = s.startSnapshot(15, THREE);
+      assertThat(job.term()).isEqualTo(1);
+      // one job at a time, and a synchronous snapshot is a job too
+      assertThatThrownBy(() -> s.startSnapshot(16, THREE))
+          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> s.createSnapshot(16, THREE, out -> {}))
+          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> s.finishSnapshot(job)).isInstanceOf(IllegalStateException.class);
+      // the owner thread keeps persisting while the file is written
+      s.append(range(21, 25, 2));
+      job.writeFile(out -> out.write(bytes("at 15")));
+      s.append(range(26, 30, 2));
+      s.sync();
+      assertThat(s.snapshot().metadata().index()).isEqualTo(10);
+      assertThat(readStateMachine(s)).isEqualTo("at 10");
+      SnapshotMetadata md = s.finishSnapshot(job).orElseThrow();
+      assertThat(md.index()).isEqualTo(15);
+      assertThat(md.term()).isEqualTo(1);
+      assertThat(readStateMachine(s)).isEqualTo("at 15");
+      assertThat(s.entries(16, 31, Long.MAX_VALUE).size()).isEqualTo(15);
+      // a failed write is abandoned and the next job may start
+      SnapshotJob failing = s.startSnapshot(20, THREE);
+      fs.failNextDirectorySync();
+      assertThatThrownBy(() -> failing.writeFile(out -> out.write(bytes("at 20"))))
+          .isInstanceOf(SnapshotIoException.class);
+      s.abandonSnapshot(failing);
+      assertThat(s.snapshot().metadata().index()).isEqualTo(15);
+      s.createSnapshot(20, THREE, out -> out.write(bytes("at 20")));
+      assertThat(readStateMachine(s)).isEqualTo("at 20");
+    }
+    try (WalRaftStorage s = open()) {
+      assertThat(s.snapshot().metadata().index()).isEqualTo(20);
+      assertThat(readStateMachine(s)).isEqualTo("at 20");
+      assertThat(s.lastIndex()).isEqualTo(30);
+    }
+  }
+
+  @Test
+  void aCrashWhileAJobIsInFlightLeavesThePreviousSnapshot() throws IOException {
+    // crash points: in the middle of the file, after the file is durable but before the marker
+    for (CrashMode mode : CrashMode.values()) {
+      for (boolean midWrite : new boolean[] {true, false}) {
+        fs = new FaultInjectingFileSystem(mode.ordinal() * 2L + (midWrite ? 1 : 0));
+        FaultInjectingFileSystem[] crashed = new FaultInjectingFileSystem[1];
+        try (WalRaftStorage s = open()) {
+          s.append(range(1, 40, 1));
+          s.setHardState(new HardState(1, 1, 40));
+          s.sync();
+          s.createSnapshot(10, THREE, out -> out.write(bytes("at 10")));
+          SnapshotJob job = s.startSnapshot(30, THREE);
+          job.writeFile(
+              out -> {
+                out.write(new byte[20_000]);
+                if (midWrite) {
+                  crashed[0] = fs.crash(mode);
+                }
+                out.write(bytes("at 30"));
+              });
+          if (!midWrite) {
+            crashed[0] = fs.crash(mode);
+          }
+          s.finishSnapshot(job); // too late: the crashed copy saw none of it
+        }
+        fs = crashed[0];
+        String ctx = mode + (midWrite ? " during the write" : " before the marker");
+        try (WalRaftStorage s = open()) {
+          assertThat(s.snapshot().metadata().index()).isEqualTo(10);
+          assertThat(readStateMachine(s)).isEqualTo("at 10");
+          assertThat(s.entries(11, 41, Long.MAX_VALUE)).isEqualTo(range(11, 40, 1));
+          assertThat(fs.list(DIR.resolve("snap"))).hasSize(1);
+          // and the next snapshot goes through
+          s.createSnapshot(30, THREE, out -> out.write(bytes("at 30 again")));
+          assertThat(readStateMachine(s)).isEqualTo("at 30 again");
+        } catch (AssertionError e) {
+          throw new AssertionError(ctx + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void anInstallSupersedesAJobInFlightAndPruningKeepsTheRecordedFile() throws IOException {
+    Path leaderDir = Path.of("/data/leader");
+    Path received = Path.of("/data/snap-in/from-1.snap");
+    try (WalRaftStorage leader = WalRaftStorage.open(config(fs, leaderDir).build());
+        WalRaftStorage s = open()) {
+      leader.append(range(1, 50, 2));
+      leader.sync();
+      leader.createSnapshot(50, THREE, out -> out.write(bytes("leader at 50")));
+      copy(fs, leader.snapshotFile(), received);
+      s.append(range(1, 30, 2));
+      s.setHardState(new HardState(2, 0, 30));
+      s.sync();
+      s.createSnapshot(5, THREE, out -> out.write(bytes("at 5")));
+      s.createSnapshot(10, THREE, out -> out.write(bytes("at 10")));
+      SnapshotJob job = s.startSnapshot(20, THREE);
+      s.installSnapshot(leader.snapshot().metadata(), received);
+      job.writeFile(out -> out.write(bytes("at 20")));
+      assertThat(s.finishSnapshot(job).isPresent()).isFalse();
+      assertThat(s.snapshot().metadata().index()).isEqualTo(50);
+      assertThat(readStateMachine(s)).isEqualTo("leader at 50");
+      // a later job prunes below the recorded 50 only, keeping one older file
+      s.append(range(51, 60, 3));
+      s.sync();
+      SnapshotJob next = s.startSnapshot(55, THREE);
+      next.writeFile(out -> out.write(bytes("at 55")));
+      List<String> files = fs.list(DIR.resolve("snap"));
+      assertThat(files).hasSize(3); // 20 (kept as the fallback), 50 (recorded), 55 (in flight)
+      s.finishSnapshot(next);
+    }
+    fs = fs.crash(CrashMode.POWER_LOSS);
+    try (WalRaftStorage s = open()) {
+      assertThat(s.snapshot().metadata().index()).isEqualTo(55);
+      assertThat(readStateMachine(s)).isEqualTo("at 55");
+    }
+  }
+
+  @Test
+  void aJobWritesItsFileOnAnotherThreadWhileTheOwnerAppends(@TempDir Path tmp) throws Exception {
+    RaftLogConfig cfg =
+        RaftLogConfig.builder(tmp)
+            .fileSystem(new MappedFileSystem())
+            .preallocationExecutor(Runnable::run)
+            .segmentSizeBytes(1 << 16)
+            .maxEntryBytes(1024)
+            .snapshotCatchUpEntries(10)
+            .build();
+    try (WalRaftStorage s = WalRaftStorage.open(cfg)) {
+      s.bootstrap(THREE, out -> out.write(bytes("boot")));
+      long next = 2;
+      for (int round = 0; round < 5; round++) {
+        s.append(range(next, next + 99, 2));
+        s.setHardState(new HardState(2, 1, next + 99));
+        s.sync();
+        next += 100;
+        SnapshotJob job = s.startSnapshot(next - 1, THREE);
+        String state = "at " + (next - 1);
+        java.util.concurrent.CompletableFuture<Void> written =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> job.writeFile(out -> out.write(bytes(state))),
+                r -> new Thread(r, "test-snapshot-writer").start());
+        s.append(range(next, next + 49, 2)); // the owner keeps going meanwhile
+        s.sync();
+        next += 50;
+        written.get();
+        assertThat(s.finishSnapshot(job).orElseThrow().index()).isEqualTo(next - 51);
+        assertThat(readStateMachine(s)).isEqualTo(state);
+      }
+    }
+    try (WalRaftStorage s = WalRaftStorage.open(cfg)) {
+      assertThat(s.snapshot().metadata().index()).isEqualTo(701);
+      assertThat(readStateMachine(s)).isEqualTo("at 701");
+      assertThat(s.lastIndex()).isEqualTo(751);
+    }
+  }
+
+  @Test
   void aCorruptNewestSnapshotFallsBackOnlyWhenTheWalCoversTheGap() throws IOException {
     try (WalRaftStorage s =
         WalRaftStorage.open(config(fs, DIR).snapshotCatchUpEntries(1000).build())) {

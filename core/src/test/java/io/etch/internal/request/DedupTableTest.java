@@ -179,6 +179,64 @@ class DedupTableTest {
     assertEquals(1, kept.size());
   }
 
+  /**
+   * The ring and its open-addressing index against a plain FIFO model: random members (few, so
+   * request ids collide across members), sequential and random request ids, outcome sizes that
+   * trigger eviction by bytes as well as by count, lookups of present, evicted and never-seen ids,
+   * and a snapshot round trip now and then, on small tables so the index wraps and shifts often.
+   */
+  @Test
+  void matchesAFifoModelUnderRandomRecordsAndEvictions() throws IOException {
+    SplittableRandom r = new SplittableRandom(SEED);
+    for (int round = 0; round < 40; round++) {
+      int maxEntries = 1 + r.nextInt(64);
+      long maxBytes = 1 + r.nextInt(400);
+      DedupTable table = new DedupTable(maxEntries, maxBytes);
+      java.util.LinkedHashMap<RequestHeader, byte[]> model = new java.util.LinkedHashMap<>();
+      long[] nextId = new long[4];
+      long modelBytes = 0;
+      String ctx = "seed " + SEED + " (-Detch.seed), round " + round;
+      for (int step = 0; step < 2000; step++) {
+        int member = r.nextInt(4);
+        long request = r.nextInt(3) == 0 ? r.nextLong(1000) : ++nextId[member];
+        RequestHeader h = id(member * 7L, request);
+        if (model.containsKey(h)) {
+          assertTrue(table.contains(h), ctx);
+          continue;
+        }
+        byte[] outcome = new byte[r.nextInt((int) Math.min(maxBytes, 40) + 1)];
+        r.nextBytes(outcome);
+        table.record(h, outcome);
+        model.put(h, outcome);
+        modelBytes += outcome.length;
+        var it = model.entrySet().iterator();
+        while (model.size() > maxEntries || modelBytes > maxBytes) {
+          modelBytes -= it.next().getValue().length;
+          it.remove();
+        }
+        if (step % 97 == 0) {
+          DedupTable copy = new DedupTable(maxEntries, maxBytes);
+          restore(copy, snapshot(table));
+          table = copy;
+        }
+        assertEquals(model.size(), table.size(), ctx);
+        assertEquals(modelBytes, table.outcomeBytes(), ctx);
+        for (int probe = 0; probe < 4; probe++) {
+          RequestHeader q = id(r.nextInt(4) * 7L, r.nextLong(nextId[0] + 1000));
+          byte[] expected = model.get(q);
+          if (expected == null) {
+            assertNull(table.outcome(q), ctx);
+          } else {
+            assertArrayEquals(expected, table.outcome(q), ctx);
+          }
+        }
+      }
+      for (var e : model.entrySet()) {
+        assertArrayEquals(e.getValue(), table.outcome(e.getKey()), ctx);
+      }
+    }
+  }
+
   @Test
   void constructorRejectsNonPositiveLimits() {
     assertThrows(IllegalArgumentException.class, () -> new DedupTable(0, 10));
