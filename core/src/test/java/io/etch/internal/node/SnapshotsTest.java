@@ -143,7 +143,7 @@ class SnapshotsTest {
       NodeState state =
           new NodeState(
               new RaftIds(),
-              new io.etch.internal.metrics.NodeMetrics("t", io.etch.SystemClock.INSTANCE, () -> 0));
+              new io.etch.internal.metrics.NodeMetrics("t", io.etch.Clock.system(), () -> 0));
       ConcurrentLinkedQueue<RaftOwner.Command> ownerInbox = new ConcurrentLinkedQueue<>();
       Snapshots snapshots =
           new Snapshots("t", log, thread, state, ownerInbox::offer, System::nanoTime);
