@@ -1,6 +1,7 @@
 package io.etch.storage.mvcc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,6 +15,8 @@ import java.util.List;
  * against the state at its start ({@link #plan(TxnRequest)}), as etcd's {@code compareToPath}.
  */
 final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
+  private static final Object[] NO_HEADS = new Object[0];
+
   private final MvccView start;
   private final MvccConfig config;
   private final long base;
@@ -29,6 +32,9 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
   private Version putPrevious;
   private Version putVersion;
   private boolean putNewHead;
+  // Heads to publish in the HeadIndex on commit: key, head, key, head...
+  private Object[] newHeads = NO_HEADS;
+  private int newHeadSlots;
 
   WriteTxn(MvccView start, MvccConfig config) {
     this.start = start;
@@ -52,8 +58,20 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
     if (nextSub == 0) {
       return start;
     }
+    HeadIndex heads = start.heads();
+    for (int i = 0; i < newHeadSlots; i += 2) {
+      heads.put((byte[]) newHeads[i], (Version) newHeads[i + 1]);
+    }
     return new MvccView(
-        tree, base + 1, start.compactedRevision(), config, liveKeys, versions, approxBytes);
+        tree, heads, base + 1, start.compactedRevision(), config, liveKeys, versions, approxBytes);
+  }
+
+  private void recordHead(byte[] key, Version head) {
+    if (newHeadSlots == newHeads.length) {
+      newHeads = Arrays.copyOf(newHeads, Math.max(2, 2 * newHeads.length));
+    }
+    newHeads[newHeadSlots++] = key;
+    newHeads[newHeadSlots++] = head;
   }
 
   /**
@@ -138,6 +156,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
             });
     Version cur = putPrevious;
     Version v = putVersion;
+    recordHead(r.key(), v);
     putPrevious = null;
     putVersion = null;
     nextSub++;
@@ -170,6 +189,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
           }
           Version tomb = Version.tombstone(main, nextSub++, head);
           tree = tree.put(k, tomb);
+          recordHead(k, tomb);
           versions++;
           liveKeys--;
           approxBytes += tomb.sizeBytes();
