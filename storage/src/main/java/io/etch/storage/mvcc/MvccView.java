@@ -90,7 +90,7 @@ public final class MvccView {
 
   /** Serves a range request (see {@link RangeRequest}) as etcd. */
   public RangeResponse range(RangeRequest request) {
-    return Reads.range(tree, revision, compactedRevision, request, config);
+    return Reads.range(tree, heads, revision, compactedRevision, request, config);
   }
 
   /**

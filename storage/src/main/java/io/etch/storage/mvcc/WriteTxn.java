@@ -126,7 +126,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
 
   @Override
   public RangeResponse range(RangeRequest r) {
-    return Reads.range(tree, revision(), start.compactedRevision(), r, config);
+    return Reads.range(tree, null, revision(), start.compactedRevision(), r, config);
   }
 
   @Override

@@ -164,11 +164,11 @@ class MvccModelTest {
 
     /**
      * Point gets go through the {@link HeadIndex}, which all views of a store share while the
-     * writer goes on: the current view must agree with the model and with a single-key range (a
-     * tree descent) at a random readable revision, and views pinned at earlier steps must keep
-     * returning what the model said when they were pinned, across later writes, deletes, physical
-     * compaction and snapshot restores. Lookups use copies of the keys, so the index compares key
-     * contents, not references.
+     * writer goes on: the current view's get and single-key range (both served by the index) must
+     * agree with the model and with a range scanned through the tree at a random readable revision,
+     * and views pinned at earlier steps must keep returning what the model said when they were
+     * pinned, across later writes, deletes, physical compaction and snapshot restores. Lookups use
+     * copies of the keys, so the index compares key contents, not references.
      */
     private void checkPointGets(String what) {
       MvccView v = store.view();
@@ -179,7 +179,12 @@ class MvccModelTest {
         KeyValue expected = m == null ? null : m.kv(key);
         Supplier<String> where = () -> what + ": get " + Keys.printable(key) + " at " + at;
         assertEquals(expected, v.get(key.clone(), at), where);
-        RangeResponse viaTree = v.range(RangeRequest.builder(key.clone()).revision(at).build());
+        RangeResponse viaIndex = v.range(RangeRequest.builder(key.clone()).revision(at).build());
+        assertEquals(expected == null ? List.of() : List.of(expected), viaIndex.kvs(), where);
+        // [key, key + "\0") holds the key alone but is scanned with a tree cursor.
+        byte[] justAfter = Arrays.copyOf(key, key.length + 1);
+        RangeResponse viaTree =
+            v.range(RangeRequest.builder(key.clone()).rangeEnd(justAfter).revision(at).build());
         assertEquals(expected == null ? List.of() : List.of(expected), viaTree.kvs(), where);
       }
       if (getRnd.nextInt(8) == 0) {
@@ -202,6 +207,12 @@ class MvccModelTest {
                       + " at "
                       + at);
         }
+        int k = getRnd.nextInt(KEYS.length);
+        KeyValue expected = p.expected()[r][k];
+        assertEquals(
+            expected == null ? List.of() : List.of(expected),
+            p.view().range(RangeRequest.builder(KEYS[k].clone()).revision(at).build()).kvs(),
+            () -> what + ": single-key range on a pinned view at " + at);
       }
     }
 
