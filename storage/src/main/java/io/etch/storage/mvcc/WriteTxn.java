@@ -32,9 +32,12 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
   private Version putPrevious;
   private Version putVersion;
   private boolean putNewHead;
-  // Heads to publish in the HeadIndex on commit: key, head, key, head...
-  private Object[] newHeads = NO_HEADS;
-  private int newHeadSlots;
+  // Heads to publish in the HeadIndex on commit, in write order: the first in two fields (so a
+  // single put allocates nothing for it), the others as key, head, key, head...
+  private byte[] firstHeadKey;
+  private Version firstHead;
+  private Object[] moreHeads = NO_HEADS;
+  private int moreHeadSlots;
 
   WriteTxn(MvccView start, MvccConfig config) {
     this.start = start;
@@ -59,19 +62,27 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
       return start;
     }
     HeadIndex heads = start.heads();
-    for (int i = 0; i < newHeadSlots; i += 2) {
-      heads.put((byte[]) newHeads[i], (Version) newHeads[i + 1]);
+    if (firstHead != null) {
+      heads.put(firstHeadKey, firstHead);
+    }
+    for (int i = 0; i < moreHeadSlots; i += 2) {
+      heads.put((byte[]) moreHeads[i], (Version) moreHeads[i + 1]);
     }
     return new MvccView(
         tree, heads, base + 1, start.compactedRevision(), config, liveKeys, versions, approxBytes);
   }
 
   private void recordHead(byte[] key, Version head) {
-    if (newHeadSlots == newHeads.length) {
-      newHeads = Arrays.copyOf(newHeads, Math.max(2, 2 * newHeads.length));
+    if (firstHead == null) {
+      firstHeadKey = key;
+      firstHead = head;
+      return;
     }
-    newHeads[newHeadSlots++] = key;
-    newHeads[newHeadSlots++] = head;
+    if (moreHeadSlots == moreHeads.length) {
+      moreHeads = Arrays.copyOf(moreHeads, Math.max(8, 2 * moreHeads.length));
+    }
+    moreHeads[moreHeadSlots++] = key;
+    moreHeads[moreHeadSlots++] = head;
   }
 
   /**
