@@ -187,8 +187,17 @@ final class MvccSnapshot {
                 + ", stored "
                 + Integer.toHexString(actual));
       }
+      PersistentBTree<Version> tree = builder.build();
       MvccView view =
-          new MvccView(builder.build(), revision, compacted, config, live, versions, bytes);
+          new MvccView(
+              tree,
+              HeadIndex.of(tree, compacted),
+              revision,
+              compacted,
+              config,
+              live,
+              versions,
+              bytes);
       return new Contents(view, applied, extra);
     } catch (EOFException e) {
       throw new SnapshotCorruptException("truncated stream", e);

@@ -49,7 +49,8 @@ public final class MvccStore {
 
   /** An empty store at revision 0. */
   public static MvccStore create(MvccConfig config) {
-    return new MvccStore(config, new MvccView(PersistentBTree.empty(), 0, 0, config, 0, 0, 0));
+    return new MvccStore(
+        config, new MvccView(PersistentBTree.empty(), new HeadIndex(), 0, 0, config, 0, 0, 0));
   }
 
   /**
@@ -135,9 +136,12 @@ public final class MvccStore {
     if (revision > v.revision()) {
       throw new FutureRevisionException(revision, v.revision());
     }
+    // Before any history is rewritten: reads below the new floor go to their view's tree.
+    v.heads().raiseFloor(revision);
     current =
         new MvccView(
             v.tree(),
+            v.heads(),
             v.revision(),
             revision,
             config,
@@ -182,8 +186,10 @@ public final class MvccStore {
       Version after = c.compact(key, head, compactionRevision);
       if (after == null) {
         tree = tree.remove(key);
+        v.heads().remove(key);
       } else if (after != head) {
         tree = tree.put(key, after);
+        v.heads().put(key, after);
       }
       processed++;
     }
@@ -192,6 +198,7 @@ public final class MvccStore {
     current =
         new MvccView(
             tree,
+            v.heads(),
             v.revision(),
             v.compactedRevision(),
             config,

@@ -19,6 +19,7 @@ public final class MvccView {
   static final int KEY_OVERHEAD_BYTES = 40;
 
   private final PersistentBTree<Version> tree;
+  private final HeadIndex heads;
   private final long revision;
   private final long compactedRevision;
   private final MvccConfig config;
@@ -28,6 +29,7 @@ public final class MvccView {
 
   MvccView(
       PersistentBTree<Version> tree,
+      HeadIndex heads,
       long revision,
       long compactedRevision,
       MvccConfig config,
@@ -35,6 +37,7 @@ public final class MvccView {
       long retainedVersions,
       long approxBytes) {
     this.tree = tree;
+    this.heads = heads;
     this.revision = revision;
     this.compactedRevision = compactedRevision;
     this.config = config;
@@ -45,6 +48,10 @@ public final class MvccView {
 
   PersistentBTree<Version> tree() {
     return tree;
+  }
+
+  HeadIndex heads() {
+    return heads;
   }
 
   MvccConfig config() {
@@ -83,10 +90,13 @@ public final class MvccView {
 
   /** Serves a range request (see {@link RangeRequest}) as etcd. */
   public RangeResponse range(RangeRequest request) {
-    return Reads.range(tree, revision, compactedRevision, request, config);
+    return Reads.range(tree, heads, revision, compactedRevision, request, config);
   }
 
-  /** The live version of {@code key} at the current revision, or null. */
+  /**
+   * The live version of {@code key} at the current revision, or null. A hash probe (see {@link
+   * HeadIndex}), cheaper than a {@link #range} of the single key.
+   */
   public KeyValue get(byte[] key) {
     return get(key, revision);
   }
@@ -95,7 +105,11 @@ public final class MvccView {
   public KeyValue get(byte[] key, long rev) {
     Requests.checkKey(key, config);
     long at = Reads.resolveRevision(rev, revision, compactedRevision);
-    Version head = tree.get(key);
+    // Head first, floor second (see HeadIndex); below the floor only this view's tree is exact.
+    Version head = heads.head(key);
+    if (at < heads.floorRevision()) {
+      head = tree.get(key);
+    }
     Version v = head == null ? null : head.liveAt(at);
     return v == null ? null : v.toKeyValue(key, false);
   }

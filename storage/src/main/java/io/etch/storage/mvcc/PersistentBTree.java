@@ -1,5 +1,8 @@
 package io.etch.storage.mvcc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +45,11 @@ public final class PersistentBTree<V> {
   /** Entries per node the bulk {@link Builder} aims for, leaving room for later inserts. */
   static final int BULK_FILL = MAX_ENTRIES * 3 / 4;
 
+  /** Key bytes after the shared prefix that one hint holds. */
+  static final int HINT_BYTES = 7;
+
+  private static final VarHandle BIG_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final byte[][] NO_KEYS = new byte[0][];
   private static final Node EMPTY_LEAF = new Node(NO_KEYS, new Object[0], null);
   private static final PersistentBTree<?> EMPTY = new PersistentBTree<>(EMPTY_LEAF, 0, 1);
@@ -50,11 +58,14 @@ public final class PersistentBTree<V> {
    * One node: a leaf when {@code kids == null}, else an inner node ({@code vals == null}).
    *
    * <p>Searching a node by comparing whole keys would touch a different key array on every probe (a
-   * cache miss each at a million keys). So each node also keeps, in one {@code long[]}, a hint per
-   * key: the 8 bytes following {@code skip}, a prefix length every key of the node shares,
-   * big-endian and zero-padded, with the sign bit flipped so that signed order is unsigned byte
-   * order. A search first checks the probe key against that shared prefix (one key array), then
-   * binary-searches the hints, and compares whole keys only where hints tie. {@code skip} may be
+   * cache miss each at a million keys). So each node keeps {@code skip}, a prefix length every key
+   * of the node shares, the first 16 bytes of that prefix in two {@code long} fields ({@code
+   * prefixHi}, {@code prefixLo}: big-endian, zero-filled past {@code skip}), and in one {@code
+   * long[]} a hint per key (see {@link #hint}): the 7 bytes following the prefix and how many bytes
+   * follow it (capped at 8), ordered as the keys are. A search checks the probe key against the
+   * prefix without leaving the node object (longer prefixes, rare, compare against the first key),
+   * binary-searches the hints, and compares whole keys only where hints tie on keys with more than
+   * 7 bytes after the prefix: equal hints of shorter keys mean equal keys. {@code skip} may be
    * shorter than the true common prefix (after inserts it is never lengthened); it is only required
    * to be shared.
    */
@@ -63,6 +74,8 @@ public final class PersistentBTree<V> {
     final Object[] vals;
     final Node[] kids;
     final int skip;
+    final long prefixHi;
+    final long prefixLo;
     final long[] hints;
 
     /** A node whose shared prefix and hints are computed from its keys. */
@@ -71,18 +84,28 @@ public final class PersistentBTree<V> {
       this.vals = vals;
       this.kids = kids;
       this.skip = keys.length == 0 ? 0 : commonPrefix(keys[0], keys[keys.length - 1]);
+      this.prefixHi = skip == 0 ? 0 : bigEndian(keys[0], 0, Math.min(skip, Long.BYTES));
+      this.prefixLo =
+          skip <= Long.BYTES
+              ? 0
+              : bigEndian(keys[0], Long.BYTES, Math.min(skip - Long.BYTES, Long.BYTES));
       this.hints = new long[keys.length];
       for (int i = 0; i < keys.length; i++) {
         hints[i] = hint(keys[i], skip);
       }
     }
 
-    /** A node reusing hints the caller kept consistent with {@code keys}. */
-    Node(byte[][] keys, Object[] vals, Node[] kids, int skip, long[] hints) {
+    /**
+     * A node with the shared prefix of {@code like} (whose keys, minus or plus some sharing that
+     * prefix, are {@code keys}) and hints the caller kept consistent with {@code keys}.
+     */
+    Node(byte[][] keys, Object[] vals, Node[] kids, Node like, long[] hints) {
       this.keys = keys;
       this.vals = vals;
       this.kids = kids;
-      this.skip = skip;
+      this.skip = like.skip;
+      this.prefixHi = like.prefixHi;
+      this.prefixLo = like.prefixLo;
       this.hints = hints;
     }
 
@@ -95,6 +118,25 @@ public final class PersistentBTree<V> {
     }
 
     /**
+     * Compares the first {@code skip} bytes of {@code key} (fewer if it is shorter) with the shared
+     * prefix, as {@link Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}; 0 means the
+     * key starts with the prefix. Needs {@code keys.length > 0}.
+     */
+    int comparePrefix(byte[] key) {
+      if (skip == 0) {
+        return 0;
+      }
+      if (skip > 2 * Long.BYTES || key.length < skip) {
+        return Arrays.compareUnsigned(key, 0, Math.min(skip, key.length), keys[0], 0, skip);
+      }
+      int c = Long.compareUnsigned(bigEndian(key, 0, Math.min(skip, Long.BYTES)), prefixHi);
+      if (c != 0 || skip <= Long.BYTES) {
+        return c;
+      }
+      return Long.compareUnsigned(bigEndian(key, Long.BYTES, skip - Long.BYTES), prefixLo);
+    }
+
+    /**
      * Position of {@code key} among this node's keys: its index when present, else {@code
      * -(insertion point) - 1}, as {@link Arrays#binarySearch}.
      */
@@ -103,14 +145,15 @@ public final class PersistentBTree<V> {
       if (n == 0) {
         return -1;
       }
-      if (skip > 0) {
-        int c = Arrays.compareUnsigned(key, 0, Math.min(skip, key.length), keys[0], 0, skip);
-        if (c != 0) {
-          return c < 0 ? -1 : -n - 1;
-        }
+      int c0 = comparePrefix(key);
+      if (c0 != 0) {
+        return c0 < 0 ? -1 : -n - 1;
       }
       long h = hint(key, skip);
       int i = lowerBound(hints, h);
+      if (i < n && hints[i] == h && hintIsWholeKey(h)) {
+        return i;
+      }
       for (; i < n && hints[i] == h; i++) {
         int c = Arrays.compareUnsigned(keys[i], key);
         if (c == 0) {
@@ -129,14 +172,15 @@ public final class PersistentBTree<V> {
       if (n == 0) {
         return 0;
       }
-      if (skip > 0) {
-        int c = Arrays.compareUnsigned(key, 0, Math.min(skip, key.length), keys[0], 0, skip);
-        if (c != 0) {
-          return c < 0 ? 0 : n;
-        }
+      int c0 = comparePrefix(key);
+      if (c0 != 0) {
+        return c0 < 0 ? 0 : n;
       }
       long h = hint(key, skip);
       int i = lowerBound(hints, h);
+      if (i < n && hints[i] == h && hintIsWholeKey(h)) {
+        return i + 1;
+      }
       while (i < n && hints[i] == h && Arrays.compareUnsigned(keys[i], key) <= 0) {
         i++;
       }
@@ -145,9 +189,7 @@ public final class PersistentBTree<V> {
 
     /** The hints with {@code key} inserted at {@code at}, or null when it breaks the prefix. */
     long[] hintsWith(int at, byte[] key) {
-      if (keys.length == 0
-          || Arrays.compareUnsigned(key, 0, Math.min(skip, key.length), keys[0], 0, skip) != 0
-          || key.length < skip) {
+      if (keys.length == 0 || key.length < skip || comparePrefix(key) != 0) {
         return null;
       }
       return insertLong(hints, at, hint(key, skip));
@@ -159,13 +201,39 @@ public final class PersistentBTree<V> {
     return m < 0 ? a.length : m;
   }
 
-  /** 8 bytes of {@code key} from {@code skip}, big-endian, zero-padded, sign bit flipped. */
+  /**
+   * The hint of a key that has at least {@code skip} bytes: the 7 bytes after {@code skip}
+   * (zero-filled past the end) in the high bytes and {@code min(key.length - skip, 8)} in the low
+   * byte, sign bit flipped so that signed order is the keys' unsigned byte order. Two keys sharing
+   * the first {@code skip} bytes compare as their hints unless the hints are equal; equal hints
+   * with a low byte below 8 mean equal keys (both end within the 7 bytes).
+   */
   static long hint(byte[] key, int skip) {
+    int rest = key.length - skip;
     long h = 0;
-    for (int i = skip; i < skip + Long.BYTES; i++) {
+    for (int i = skip; i < skip + HINT_BYTES; i++) {
       h = (h << 8) | (i < key.length ? key[i] & 0xff : 0);
     }
-    return h ^ Long.MIN_VALUE;
+    return ((h << 8) | Math.min(rest, HINT_BYTES + 1)) ^ Long.MIN_VALUE;
+  }
+
+  /** True when a hint holds its whole key after the prefix (the key ends within its 7 bytes). */
+  static boolean hintIsWholeKey(long hint) {
+    return (hint & 0xff) <= HINT_BYTES;
+  }
+
+  /** {@code count} (at most 8) bytes of {@code key} from {@code from}, big-endian, left-aligned. */
+  static long bigEndian(byte[] key, int from, int count) {
+    long v;
+    if (key.length - from >= Long.BYTES) {
+      v = (long) BIG_ENDIAN_LONGS.get(key, from);
+    } else {
+      v = 0;
+      for (int i = 0; i < Long.BYTES; i++) {
+        v = (v << 8) | (from + i < key.length ? key[from + i] & 0xff : 0);
+      }
+    }
+    return count == Long.BYTES ? v : v & ~(-1L >>> (8 * count));
   }
 
   /** First index whose hint is >= {@code h}. */
@@ -329,7 +397,7 @@ public final class PersistentBTree<V> {
       if (i >= 0) {
         Object[] vals = n.vals.clone();
         vals[i] = value;
-        return new Node(n.keys, vals, null, n.skip, n.hints);
+        return new Node(n.keys, vals, null, n, n.hints);
       }
       m.added = true;
       int at = -i - 1;
@@ -337,9 +405,7 @@ public final class PersistentBTree<V> {
       Object[] vals = insert(n.vals, at, value);
       if (keys.length <= MAX_ENTRIES) {
         long[] hints = n.hintsWith(at, key);
-        return hints == null
-            ? new Node(keys, vals, null)
-            : new Node(keys, vals, null, n.skip, hints);
+        return hints == null ? new Node(keys, vals, null) : new Node(keys, vals, null, n, hints);
       }
       int half = keys.length / 2;
       Node right =
@@ -358,7 +424,7 @@ public final class PersistentBTree<V> {
     if (m.splitRight == null) {
       Node[] kids = n.kids.clone();
       kids[ci] = child;
-      return new Node(n.keys, null, kids, n.skip, n.hints);
+      return new Node(n.keys, null, kids, n, n.hints);
     }
     byte[] separator = m.splitKey;
     byte[][] keys = insert(n.keys, ci, separator);
@@ -368,7 +434,7 @@ public final class PersistentBTree<V> {
     m.splitKey = null;
     if (kids.length <= MAX_ENTRIES) {
       long[] hints = n.hintsWith(ci, separator);
-      return hints == null ? new Node(keys, null, kids) : new Node(keys, null, kids, n.skip, hints);
+      return hints == null ? new Node(keys, null, kids) : new Node(keys, null, kids, n, hints);
     }
     int half = kids.length / 2;
     m.splitKey = keys[half - 1];
@@ -387,7 +453,7 @@ public final class PersistentBTree<V> {
       if (i < 0) {
         return n;
       }
-      return new Node(delete(n.keys, i), delete(n.vals, i), null, n.skip, deleteLong(n.hints, i));
+      return new Node(delete(n.keys, i), delete(n.vals, i), null, n, deleteLong(n.hints, i));
     }
     int ci = n.childIndex(key);
     Node child = n.kids[ci];
@@ -398,7 +464,7 @@ public final class PersistentBTree<V> {
     if (updated.entries() >= MIN_ENTRIES || n.kids.length == 1) {
       Node[] kids = n.kids.clone();
       kids[ci] = updated;
-      return new Node(n.keys, null, kids, n.skip, n.hints);
+      return new Node(n.keys, null, kids, n, n.hints);
     }
     // Underflow: combine with a sibling, then split again if the result is too large.
     int left = ci > 0 ? ci - 1 : ci;
@@ -408,7 +474,7 @@ public final class PersistentBTree<V> {
     if (merged.length == 1) {
       Node[] kids = delete(n.kids, left + 1);
       kids[left] = merged[0];
-      return new Node(delete(n.keys, left), null, kids, n.skip, deleteLong(n.hints, left));
+      return new Node(delete(n.keys, left), null, kids, n, deleteLong(n.hints, left));
     }
     byte[][] keys = n.keys.clone();
     keys[left] = firstKey(merged[1]);

@@ -49,8 +49,15 @@ final class Reads {
     return rev;
   }
 
+  /**
+   * A range over {@code tree} at a revision in {@code [compacted, current]}. With {@code heads} (a
+   * committed view's index; null inside a write txn, whose own writes only the tree holds), a
+   * single-key range at or above the index floor reads the key's head from the index instead of
+   * descending the tree.
+   */
   static RangeResponse range(
       PersistentBTree<Version> tree,
+      HeadIndex heads,
       long current,
       long compacted,
       RangeRequest r,
@@ -69,10 +76,7 @@ final class Reads {
     List<KeyValue> kvs = new ArrayList<>();
     long[] count = {0};
     boolean countOnly = r.countOnly();
-    forEach(
-        tree,
-        r.key(),
-        r.rangeEnd(),
+    KeyVisitor collect =
         (k, head) -> {
           Version v = head.liveAt(rev);
           if (v != null) {
@@ -82,7 +86,19 @@ final class Reads {
             }
           }
           return true;
-        });
+        };
+    if (heads != null && Keys.isSingleKey(r.rangeEnd())) {
+      // Head first, floor second (see HeadIndex).
+      Version head = heads.head(r.key());
+      if (rev < heads.floorRevision()) {
+        head = tree.get(r.key());
+      }
+      if (head != null) {
+        collect.visit(r.key(), head);
+      }
+    } else {
+      forEach(tree, r.key(), r.rangeEnd(), collect);
+    }
     if (countOnly) {
       return new RangeResponse(List.of(), false, count[0], current);
     }

@@ -1,6 +1,7 @@
 package io.etch.storage.mvcc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,6 +15,8 @@ import java.util.List;
  * against the state at its start ({@link #plan(TxnRequest)}), as etcd's {@code compareToPath}.
  */
 final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
+  private static final Object[] NO_HEADS = new Object[0];
+
   private final MvccView start;
   private final MvccConfig config;
   private final long base;
@@ -29,6 +32,12 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
   private Version putPrevious;
   private Version putVersion;
   private boolean putNewHead;
+  // Heads to publish in the HeadIndex on commit, in write order: the first in two fields (so a
+  // single put allocates nothing for it), the others as key, head, key, head...
+  private byte[] firstHeadKey;
+  private Version firstHead;
+  private Object[] moreHeads = NO_HEADS;
+  private int moreHeadSlots;
 
   WriteTxn(MvccView start, MvccConfig config) {
     this.start = start;
@@ -52,8 +61,28 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
     if (nextSub == 0) {
       return start;
     }
+    HeadIndex heads = start.heads();
+    if (firstHead != null) {
+      heads.put(firstHeadKey, firstHead);
+    }
+    for (int i = 0; i < moreHeadSlots; i += 2) {
+      heads.put((byte[]) moreHeads[i], (Version) moreHeads[i + 1]);
+    }
     return new MvccView(
-        tree, base + 1, start.compactedRevision(), config, liveKeys, versions, approxBytes);
+        tree, heads, base + 1, start.compactedRevision(), config, liveKeys, versions, approxBytes);
+  }
+
+  private void recordHead(byte[] key, Version head) {
+    if (firstHead == null) {
+      firstHeadKey = key;
+      firstHead = head;
+      return;
+    }
+    if (moreHeadSlots == moreHeads.length) {
+      moreHeads = Arrays.copyOf(moreHeads, Math.max(8, 2 * moreHeads.length));
+    }
+    moreHeads[moreHeadSlots++] = key;
+    moreHeads[moreHeadSlots++] = head;
   }
 
   /**
@@ -108,7 +137,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
 
   @Override
   public RangeResponse range(RangeRequest r) {
-    return Reads.range(tree, revision(), start.compactedRevision(), r, config);
+    return Reads.range(tree, null, revision(), start.compactedRevision(), r, config);
   }
 
   @Override
@@ -138,6 +167,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
             });
     Version cur = putPrevious;
     Version v = putVersion;
+    recordHead(r.key(), v);
     putPrevious = null;
     putVersion = null;
     nextSub++;
@@ -170,6 +200,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
           }
           Version tomb = Version.tombstone(main, nextSub++, head);
           tree = tree.put(k, tomb);
+          recordHead(k, tomb);
           versions++;
           liveKeys--;
           approxBytes += tomb.sizeBytes();

@@ -50,6 +50,8 @@ class MvccModelTest {
     {0, 1}
   };
   private static final byte[][] VALUES = {b(""), b("x"), b("y"), b("zz"), {(byte) 0x90, 1}};
+  private static final int MAX_PINNED_VIEWS = 4;
+  private static final int KEYS_CHECKED_PER_STEP = 3;
   private static final MvccConfig CONFIG = MvccConfig.builder().maxTxnOps(16).build();
 
   @Test
@@ -88,6 +90,9 @@ class MvccModelTest {
     }
   }
 
+  /** A view kept across later steps and what it returned at some revisions when it was taken. */
+  private record PinnedView(MvccView view, long[] revisions, KeyValue[][] expected) {}
+
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -98,10 +103,14 @@ class MvccModelTest {
     private final SplittableRandom rnd;
     private final ReferenceModel model = new ReferenceModel(CONFIG);
     private MvccStore store = MvccStore.create(CONFIG);
+    // A separate stream, so that adding point-get checks left each seed's operations unchanged.
+    private final SplittableRandom getRnd;
+    private final List<PinnedView> pinned = new ArrayList<>();
 
     Sequence(long seed) {
       this.seed = seed;
       this.rnd = new SplittableRandom(seed);
+      this.getRnd = new SplittableRandom(~seed);
     }
 
     void run() {
@@ -130,11 +139,14 @@ class MvccModelTest {
           hashAndLeases(what);
         }
         checkInvariants(what);
+        checkPointGets(what);
       }
       while (store.compactStep(4)) {
         checkInvariants("final compaction");
+        checkPointGets("final compaction");
       }
       checkInvariants("end");
+      checkPointGets("end");
       assertEquals(model.retainedVersions(), store.view().retainedVersions(), "retained versions");
       assertEquals(model.keys.size(), store.view().indexedKeys(), "indexed keys");
     }
@@ -147,6 +159,83 @@ class MvccModelTest {
       if (!store.compactionPending()) {
         assertEquals(model.retainedVersions(), v.retainedVersions(), what + ": versions");
         assertEquals(model.keys.size(), v.indexedKeys(), what + ": indexed keys");
+      }
+    }
+
+    /**
+     * Point gets go through the {@link HeadIndex}, which all views of a store share while the
+     * writer goes on: the current view's get and single-key range (both served by the index) must
+     * agree with the model and with a range scanned through the tree at a random readable revision,
+     * and views pinned at earlier steps must keep returning what the model said when they were
+     * pinned, across later writes, deletes, physical compaction and snapshot restores. Lookups use
+     * copies of the keys, so the index compares key contents, not references.
+     */
+    private void checkPointGets(String what) {
+      MvccView v = store.view();
+      for (int i = 0; i < KEYS_CHECKED_PER_STEP; i++) {
+        byte[] key = KEYS[getRnd.nextInt(KEYS.length)];
+        long at = readableRevision();
+        ReferenceModel.V m = model.liveAt(key, at);
+        KeyValue expected = m == null ? null : m.kv(key);
+        Supplier<String> where = () -> what + ": get " + Keys.printable(key) + " at " + at;
+        assertEquals(expected, v.get(key.clone(), at), where);
+        RangeResponse viaIndex = v.range(RangeRequest.builder(key.clone()).revision(at).build());
+        assertEquals(expected == null ? List.of() : List.of(expected), viaIndex.kvs(), where);
+        // [key, key + "\0") holds the key alone but is scanned with a tree cursor.
+        byte[] justAfter = Arrays.copyOf(key, key.length + 1);
+        RangeResponse viaTree =
+            v.range(RangeRequest.builder(key.clone()).rangeEnd(justAfter).revision(at).build());
+        assertEquals(expected == null ? List.of() : List.of(expected), viaTree.kvs(), where);
+      }
+      if (getRnd.nextInt(8) == 0) {
+        pin(v);
+      }
+      for (PinnedView p : pinned) {
+        int r = getRnd.nextInt(p.revisions().length);
+        long at = p.revisions()[r];
+        for (int k = 0; k < KEYS.length; k++) {
+          byte[] key = KEYS[k];
+          assertEquals(
+              p.expected()[r][k],
+              p.view().get(key.clone(), at),
+              () ->
+                  what
+                      + ": view pinned at revision "
+                      + p.view().revision()
+                      + ", get "
+                      + Keys.printable(key)
+                      + " at "
+                      + at);
+        }
+        int k = getRnd.nextInt(KEYS.length);
+        KeyValue expected = p.expected()[r][k];
+        assertEquals(
+            expected == null ? List.of() : List.of(expected),
+            p.view().range(RangeRequest.builder(KEYS[k].clone()).revision(at).build()).kvs(),
+            () -> what + ": single-key range on a pinned view at " + at);
+      }
+    }
+
+    /** A revision {@code get} may read now: the current one, or one in [compacted, current]. */
+    private long readableRevision() {
+      long low = Math.max(1, model.compacted);
+      return model.rev < low ? 0 : low + getRnd.nextInt((int) (model.rev - low) + 1);
+    }
+
+    private void pin(MvccView v) {
+      long[] revisions = {readableRevision(), readableRevision(), v.revision()};
+      KeyValue[][] expected = new KeyValue[revisions.length][KEYS.length];
+      for (int r = 0; r < revisions.length; r++) {
+        for (int k = 0; k < KEYS.length; k++) {
+          ReferenceModel.V m = model.liveAt(KEYS[k], revisions[r]);
+          expected[r][k] = m == null ? null : m.kv(KEYS[k]);
+        }
+      }
+      PinnedView p = new PinnedView(v, revisions, expected);
+      if (pinned.size() < MAX_PINNED_VIEWS) {
+        pinned.add(p);
+      } else {
+        pinned.set(getRnd.nextInt(MAX_PINNED_VIEWS), p);
       }
     }
 
