@@ -162,9 +162,16 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
     }
     long snapIndex = snapshot.metadata().index();
     long walFirst = wal.firstIndex();
+    long compactPoint = snapIndex - config.snapshotCatchUpEntries();
     if (walFirst - 1 == snapIndex) {
       offset = snapIndex;
       offsetTerm = snapshot.metadata().term();
+    } else if (compactPoint >= walFirst && compactPoint <= wal.lastIndex()) {
+      // the WAL keeps whole segments, so it may hold entries the log had compacted away before
+      // the restart: compact to the same point again, so a member that lags this far is sent the
+      // snapshot after a restart just as before it
+      offset = compactPoint;
+      offsetTerm = wal.entry(compactPoint).term();
     } else if (walFirst == 1) {
       // index 0 precedes every log, at term 0
       offset = 0;
