@@ -184,8 +184,10 @@ public final class MemberMain {
         }
       } catch (CompletionException e) {
         out.println("error: " + describe(e.getCause()));
-      } catch (EtchException | IllegalArgumentException e) {
+      } catch (EtchException e) {
         out.println("error: " + describe(e));
+      } catch (IllegalArgumentException e) {
+        out.println("error: " + e.getMessage());
       }
     }
   }
