@@ -1,6 +1,7 @@
 package io.etch.recipes;
 
 import io.etch.EtcdNode;
+import io.etch.EtchException;
 import io.etch.InvalidArgumentException;
 import io.etch.LeaseNotFoundException;
 import io.etch.SessionLostException;
@@ -191,7 +192,13 @@ public final class Session implements AutoCloseable {
 
               @Override
               public void onError(Throwable error) {
-                if (lost.complete(LossReason.FAILED)) {
+                if (!lost.complete(LossReason.FAILED)) {
+                  return;
+                }
+                if (error instanceof EtchException e
+                    && e.kind() == EtchException.Kind.NODE_CLOSED) {
+                  LOG.info("session lease {} lost: {}", hex(leaseId), e.getMessage());
+                } else {
                   LOG.warn("session lease {} lost: keep-alive failed", hex(leaseId), error);
                 }
               }
