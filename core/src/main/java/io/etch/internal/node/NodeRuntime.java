@@ -181,6 +181,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     WalRaftStorage wal =
         WalRaftStorage.open(
             RaftLogConfig.builder(config.dataDir().resolve("raft"))
+                .fileSystem(config.storageFileSystem())
                 .segmentSizeBytes(WAL_SEGMENT_BYTES)
                 .snapshotCatchUpEntries(
                     Math.min(
