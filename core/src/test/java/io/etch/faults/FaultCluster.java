@@ -43,6 +43,7 @@ final class FaultCluster implements AutoCloseable {
   private final Map<String, CrashableFileSystem> storage = new LinkedHashMap<>();
   private final Map<String, EtcdNode> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<EtcdNode> all = new ArrayList<>();
+  private final Object upMonitor = new Object();
   private int crashes;
 
   FaultCluster(Path root, int size, long seed, long snapshotCount) {
@@ -168,16 +169,33 @@ final class FaultCluster implements AutoCloseable {
    * stays down until {@link #restart}.
    */
   void crash(String name, CrashMode mode) {
-    EtcdNode ghost = running.remove(name);
-    if (ghost == null) {
-      return;
+    crash(List.of(name), mode);
+  }
+
+  /**
+   * Crashes every member of {@code names} at the same instant (a power outage when it is all of
+   * them): all are cut off first, then every storage loses what it did not sync, then the ghosts
+   * are stopped.
+   */
+  void crash(List<String> names, CrashMode mode) {
+    List<EtcdNode> ghosts = new ArrayList<>();
+    List<String> crashed = new ArrayList<>();
+    for (String name : names) {
+      EtcdNode ghost = running.remove(name);
+      if (ghost != null) {
+        ghosts.add(ghost);
+        crashed.add(name);
+        network.isolate(name);
+      }
     }
-    network.isolate(name);
     network.barrier();
-    CrashableFileSystem survivor = storage.get(name).crash(mode);
-    storage.put(name, survivor);
-    crashes++;
-    ghost.close();
+    for (String name : crashed) {
+      storage.put(name, storage.get(name).crash(mode));
+      crashes++;
+    }
+    for (EtcdNode ghost : ghosts) {
+      ghost.close();
+    }
   }
 
   /** Closes {@code name} as an operator would (a leader hands over first). */
@@ -201,6 +219,19 @@ final class FaultCluster implements AutoCloseable {
     }
     n.start();
     running.put(name, n);
+    synchronized (upMonitor) {
+      upMonitor.notifyAll();
+    }
+  }
+
+  /** Blocks (on a condition, at most {@code maxMs}) while no member is up. */
+  void awaitAnyUp(long maxMs) throws InterruptedException {
+    long deadline = System.nanoTime() + maxMs * 1_000_000L;
+    synchronized (upMonitor) {
+      while (running.isEmpty() && System.nanoTime() - deadline < 0) {
+        upMonitor.wait(Math.max(1, maxMs));
+      }
+    }
   }
 
   CrashableFileSystem storage(String name) {

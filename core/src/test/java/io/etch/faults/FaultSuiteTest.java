@@ -29,7 +29,8 @@ class FaultSuiteTest {
           Fault.DROPS,
           Fault.DELAYS,
           Fault.PAUSE);
-  static final Set<Fault> CRASHES = EnumSet.of(Fault.CRASH, Fault.LEADER_RESTART, Fault.PAUSE);
+  static final Set<Fault> CRASHES =
+      EnumSet.of(Fault.CRASH, Fault.POWER_OUTAGE, Fault.LEADER_RESTART, Fault.PAUSE);
 
   @Test
   void threeMembersUnderNetworkFaultsAndPauses() {

@@ -39,6 +39,8 @@ final class Nemesis {
     PAUSE,
     /** A member crashes losing unsynced writes (power loss or torn sectors), then restarts. */
     CRASH,
+    /** Every member crashes at once losing unsynced writes, then all restart (a power outage). */
+    POWER_OUTAGE,
     /** The leader closed (it hands leadership over), then restarted. */
     LEADER_RESTART
   }
@@ -165,6 +167,19 @@ final class Nemesis {
         cluster.crash(m, mode);
         undo = () -> cluster.restart(m);
         detail = m + " " + mode;
+      }
+      case POWER_OUTAGE -> {
+        List<String> up = cluster.upMembers();
+        CrashMode mode = random.nextBoolean() ? CrashMode.POWER_LOSS : CrashMode.TORN_SECTORS;
+        cluster.crash(up, mode);
+        holdMs = 200 + random.nextInt(800);
+        undo =
+            () -> {
+              for (String m : up) {
+                cluster.restart(m);
+              }
+            };
+        detail = up + " " + mode;
       }
       case LEADER_RESTART -> {
         String leader = cluster.leader();

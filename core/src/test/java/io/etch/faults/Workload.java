@@ -91,6 +91,7 @@ final class Workload {
     final String home;
     final SplittableRandom random;
     final Map<String, String> lastSeen = new HashMap<>();
+    final Map<String, Long> lastSeenRevision = new HashMap<>();
     int process;
     int processes;
     long counter;
@@ -108,7 +109,11 @@ final class Workload {
         String member = pickMember();
         EtcdNode node = member == null ? null : cluster.node(member);
         if (node == null) {
-          Thread.onSpinWait();
+          try {
+            cluster.awaitAnyUp(100);
+          } catch (InterruptedException e) {
+            return;
+          }
           continue;
         }
         Recorded r = once(member, node);
@@ -151,6 +156,9 @@ final class Workload {
             (GetResponse g) -> {
               KeyValue kv = g.kvs().isEmpty() ? null : g.kvs().get(0);
               remember(key, kv == null ? null : kv.value().toString());
+              if (kv != null) {
+                lastSeenRevision.put(key, kv.modRevision());
+              }
               return EtcdKvModel.Result.got(
                   kv == null ? null : kv.value().toString(), kv == null ? 0 : kv.modRevision());
             });
@@ -164,13 +172,20 @@ final class Workload {
             () -> node.kv().put(bs(key), bs(v), PutOption.DEFAULT),
             (PutResponse p) -> {
               remember(key, v);
+              lastSeenRevision.put(key, p.header().revision());
               return EtcdKvModel.Result.written(p.header().revision());
             });
       }
       if (r < 0.78) {
         String expected = lastSeen.get(key);
         String v = nextValue();
-        Cmp cmp = compare(key, expected);
+        // values and revisions are unique, so "mod revision is r" means "value is the one written
+        // at r": the model's value CAS describes both kinds of compare
+        Long revision = lastSeenRevision.get(key);
+        Cmp cmp =
+            expected != null && revision != null && random.nextBoolean()
+                ? new Cmp(bs(key), Cmp.Result.EQUAL, CmpTarget.modRevision(revision))
+                : compare(key, expected);
         return call(
             member,
             EtcdKvModel.Op.cas(key, expected, v),
@@ -179,6 +194,7 @@ final class Workload {
             (TxnResponse t) -> {
               if (t.succeeded()) {
                 remember(key, v);
+                lastSeenRevision.put(key, t.header().revision());
               } else {
                 lastSeen.remove(key);
               }
@@ -249,6 +265,7 @@ final class Workload {
     }
 
     private void remember(String key, String value) {
+      lastSeenRevision.remove(key);
       if (value == null) {
         lastSeen.remove(key);
       } else {
