@@ -52,6 +52,7 @@ final class CrashableFileSystem implements StorageFileSystem {
   private final Path snapDir;
   private final Object lock = new Object();
   private volatile boolean crashed;
+  private volatile boolean released;
   private volatile long stallUntilNs;
   final AtomicLong syncs;
 
@@ -73,6 +74,28 @@ final class CrashableFileSystem implements StorageFileSystem {
       stallUntilNs = 0;
       return new CrashableFileSystem(inner.crash(mode), snapIn.getParent(), syncs);
     }
+  }
+
+  /**
+   * After {@link #crash}, the crashed member's threads that touch this (old) storage block here — a
+   * dead process does nothing more — until {@link #release()}, then fail with an {@link
+   * IOException}: the ghost can never make anything durable after the crash point, whatever the
+   * network still lets through.
+   */
+  private void ghost() throws IOException {
+    if (!crashed) {
+      return;
+    }
+    while (!released) {
+      LockSupport.parkNanos(5_000_000L);
+    }
+    LockSupport.parkNanos(20_000_000L); // bounds the error loop of a thread still running
+    throw new IOException("the member crashed");
+  }
+
+  /** Lets the crashed member's blocked threads fail, so that it can finish closing. */
+  void release() {
+    released = true;
   }
 
   /** Rewrites the real-disk copy of the snapshot directory from this storage. */
@@ -124,6 +147,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public void createDirectories(Path dir) throws IOException {
+    ghost();
     if (isReal(dir)) {
       real.createDirectories(dir);
       return;
@@ -135,6 +159,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public List<String> list(Path dir) throws IOException {
+    ghost();
     if (isReal(dir)) {
       return real.list(dir);
     }
@@ -145,6 +170,13 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public boolean exists(Path file) {
+    if (crashed) {
+      try {
+        ghost();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     if (isReal(file)) {
       return real.exists(file);
     }
@@ -155,6 +187,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public long size(Path file) throws IOException {
+    ghost();
     if (isReal(file)) {
       return real.size(file);
     }
@@ -165,6 +198,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public StorageFile createFixed(Path file, long sizeBytes) throws IOException {
+    ghost();
     if (isReal(file)) {
       return real.createFixed(file, sizeBytes);
     }
@@ -175,6 +209,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public StorageFile openFixed(Path file) throws IOException {
+    ghost();
     if (isReal(file)) {
       return real.openFixed(file);
     }
@@ -185,6 +220,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public StorageFile createGrowable(Path file) throws IOException {
+    ghost();
     if (isReal(file)) {
       return real.createGrowable(file);
     }
@@ -195,6 +231,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public StorageFile openGrowable(Path file) throws IOException {
+    ghost();
     if (isReal(file)) {
       return real.openGrowable(file);
     }
@@ -205,6 +242,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public void rename(Path from, Path to) throws IOException {
+    ghost();
     if (isReal(from) && isReal(to)) {
       real.rename(from, to);
       return;
@@ -217,6 +255,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public void delete(Path file) throws IOException {
+    ghost();
     if (isReal(file)) {
       real.delete(file);
       return;
@@ -231,6 +270,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
   @Override
   public void syncDirectory(Path dir) throws IOException {
+    ghost();
     if (isReal(dir)) {
       real.syncDirectory(dir);
       return;
@@ -271,6 +311,7 @@ final class CrashableFileSystem implements StorageFileSystem {
     @Override
     public void write(long position, DirectBuffer src, int srcOffset, int lengthBytes)
         throws IOException {
+      ghost();
       synchronized (lock) {
         file.write(position, src, srcOffset, lengthBytes);
       }
@@ -279,6 +320,7 @@ final class CrashableFileSystem implements StorageFileSystem {
     @Override
     public void read(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
         throws IOException {
+      ghost();
       synchronized (lock) {
         file.read(position, dst, dstOffset, lengthBytes);
       }
@@ -286,6 +328,7 @@ final class CrashableFileSystem implements StorageFileSystem {
 
     @Override
     public void sync() throws IOException {
+      ghost();
       stall();
       synchronized (lock) {
         file.sync();

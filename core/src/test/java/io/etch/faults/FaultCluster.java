@@ -1,5 +1,7 @@
 package io.etch.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import io.etch.EtcdNode;
 import io.etch.PeerAddress;
 import io.etch.cluster.MemberIds;
@@ -189,13 +191,24 @@ final class FaultCluster implements AutoCloseable {
       }
     }
     network.barrier();
+    List<CrashableFileSystem> dead = new ArrayList<>();
     for (String name : crashed) {
-      storage.put(name, storage.get(name).crash(mode));
+      CrashableFileSystem before = storage.get(name);
+      storage.put(name, before.crash(mode));
+      dead.add(before);
       crashes++;
     }
+    // the ghosts close while their storage blocks them (a leader's hand-over cannot happen: its
+    // raft thread is stuck), then the storage lets them fail and finish
+    List<Thread> closers = new ArrayList<>();
     for (EtcdNode ghost : ghosts) {
-      ghost.close();
+      Thread t = new Thread(ghost::close, "fault-close-" + ghost.config().memberName());
+      t.start();
+      closers.add(t);
     }
+    await().pollDelay(ELECTION.plusMillis(300)).atMost(Duration.ofSeconds(60)).until(() -> true);
+    dead.forEach(CrashableFileSystem::release);
+    await().atMost(Duration.ofSeconds(60)).until(() -> closers.stream().noneMatch(Thread::isAlive));
   }
 
   /** Closes {@code name} as an operator would (a leader hands over first). */
