@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,7 @@ final class FaultRun {
         watchers.put(m, new WatchRecorder(m));
       }
       Runnable attach = () -> watchers.forEach((m, w) -> w.ensureWatching(cluster.node(m)));
+      long firstRevision = cluster.status(cluster.names().get(0)).revision() + 1;
       attach.run();
       Workload workload = new Workload(cluster, config.clients(), seed ^ 0x5DEECE66DL);
       Nemesis nemesis = new Nemesis(cluster, seed, config.faults(), attach);
@@ -99,7 +101,21 @@ final class FaultRun {
       List<Recorded> history = workload.history();
 
       List<String> violations = new ArrayList<>();
-      long finalRevision = converge(cluster, attach);
+      long finalRevision;
+      try {
+        finalRevision = converge(cluster, attach);
+      } catch (ConditionTimeoutException e) {
+        StringBuilder statuses = new StringBuilder();
+        for (String m : cluster.names()) {
+          statuses.append("\n  ").append(m).append(": ").append(cluster.status(m));
+        }
+        throw new AssertionError(
+            "seed "
+                + seed
+                + ": the healed cluster did not converge within 90 s; statuses:"
+                + statuses,
+            e);
+      }
       LOG.info("run {}: converged at revision {}", seed, finalRevision);
 
       await()
@@ -115,7 +131,8 @@ final class FaultRun {
           (m, w) -> {
             w.close();
             live.put(m, w.responses());
-            violations.addAll(HistoryChecks.watch(m + " (live watch)", w.responses(), history));
+            violations.addAll(
+                HistoryChecks.watch(m + " (live watch)", w.responses(), history, firstRevision));
           });
       violations.addAll(HistoryChecks.sameStreams(live));
 
@@ -133,7 +150,8 @@ final class FaultRun {
                 });
         replay.close();
         replayed.put(m, replay.responses());
-        violations.addAll(HistoryChecks.watch(m + " (replay)", replay.responses(), history));
+        violations.addAll(
+            HistoryChecks.watch(m + " (replay)", replay.responses(), history, firstRevision));
         violations.addAll(
             HistoryChecks.acknowledgedPresent(m + " (replay)", replay.responses(), history));
       }

@@ -33,6 +33,10 @@ final class HistoryChecks {
   /** The revision of a new store's first write (Etch's store starts at 0; see storage-mvcc.md). */
   static final long FIRST_REVISION = 1;
 
+  static List<String> watch(String member, List<List<Event>> responses, List<Recorded> history) {
+    return watch(member, responses, history, FIRST_REVISION);
+  }
+
   private HistoryChecks() {}
 
   static List<String> revisions(List<Recorded> history) {
@@ -114,7 +118,9 @@ final class HistoryChecks {
     return out;
   }
 
-  static List<String> watch(String member, List<List<Event>> responses, List<Recorded> history) {
+  /** {@code firstRevision}: the revision of the store's first write (its initial revision + 1). */
+  static List<String> watch(
+      String member, List<List<Event>> responses, List<Recorded> history, long firstRevision) {
     List<String> out = new ArrayList<>();
     Map<String, Recorded> writers = writersByValue(history);
     Map<Long, Recorded> acknowledged = new HashMap<>();
@@ -142,7 +148,7 @@ final class HistoryChecks {
         long rev = response.get(i).revision();
         if (previous > 0 && rev != previous + 1 && rev > previous) {
           add(out, member + ": gap between revision " + previous + " and " + rev);
-        } else if (previous == 0 && rev != FIRST_REVISION) {
+        } else if (previous == 0 && rev != firstRevision) {
           add(out, member + ": the stream from revision 1 starts at " + rev);
         }
         List<Event> group = new ArrayList<>();

@@ -63,6 +63,7 @@ class MultiProcessKillTest {
         System.getProperty("os.name").toLowerCase().contains("linux"),
         "System.nanoTime is CLOCK_MONOTONIC (one clock for all processes) on Linux only");
     seed = Long.getLong("etch.faults.seed", 7);
+    long startNs = System.nanoTime();
     long seconds = Long.getLong("etch.faults.multiprocess.seconds", 60);
     String replay =
         "replay: ./mvnw -B -ntp -pl core -am verify -Pfaults -Dsurefire.failIfNoSpecifiedTests=false"
@@ -127,6 +128,13 @@ class MultiProcessKillTest {
       if (Files.exists(h)) { // absent when the JVM was killed before its clients started
         history.addAll(HistoryFile.read(h));
       }
+    }
+    long endNs = System.nanoTime();
+    for (Operation<EtcdKvModel.Op, EtcdKvModel.Result> op : history) {
+      // the children's nanoTime is this JVM's: every call falls inside the test's own interval
+      assertTrue(
+          op.callTime() > startNs && op.callTime() < endNs,
+          () -> "a child's System.nanoTime is not this process's clock: " + op);
     }
     long unknown = history.stream().filter(Operation::isUnknown).count();
     long t0 = System.nanoTime();
