@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * N members on loopback behind a {@link FaultNetwork}, each on a {@link CrashableFileSystem}.
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  * nemesis thread changes members, client threads read {@link #node}.
  */
 final class FaultCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FaultCluster.class);
   static final Duration HEARTBEAT = Duration.ofMillis(50);
   static final Duration ELECTION = Duration.ofMillis(500);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
@@ -230,7 +233,13 @@ final class FaultCluster implements AutoCloseable {
     synchronized (all) {
       all.add(n);
     }
-    n.start();
+    n.start()
+        .whenComplete(
+            (started, error) -> {
+              if (error != null && running.get(name) == n) {
+                LOG.error("member {} did not start again", name, error);
+              }
+            });
     running.put(name, n);
     synchronized (upMonitor) {
       upMonitor.notifyAll();

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -20,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The fault suite for as long as asked ({@code -Pfaults -Detch.faults.minutes=30}): runs of {@code
  * etch.faults.seconds} (default 45) with every fault, alternating 3 and 5 members, seeds counting
- * up from {@code etch.faults.firstSeed} (default: the wall clock, printed). Stops at the first
- * failing run, printing its seed and the command replaying it ({@code -Detch.faults.seed=N
- * -Detch.faults.members=M}: that one run). Prints the totals at the end.
+ * up from {@code etch.faults.firstSeed} (default: the wall clock, printed). A failing run is
+ * recorded with its seed and the command replaying it ({@code -Detch.faults.seed=N
+ * -Detch.faults.members=M}: that one run) and the suite goes on; at the end it prints the totals
+ * and fails with every failed run.
  */
 @Tag("faults-long")
 class LongFaultSuiteTest {
@@ -50,11 +53,20 @@ class LongFaultSuiteTest {
     long dropped = 0;
     long delayed = 0;
     Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
+    List<String> failures = new ArrayList<>();
     do {
       int members = Integer.getInteger("etch.faults.members", runs % 2 == 0 ? 3 : 5);
       Path runDir = dir.resolve("run-" + runs);
-      FaultRun.Report report =
-          FaultRun.run(runDir, seed, FaultRun.Config.of(members, length, FaultRun.all()));
+      FaultRun.Report report;
+      try {
+        report = FaultRun.run(runDir, seed, FaultRun.Config.of(members, length, FaultRun.all()));
+      } catch (AssertionError | RuntimeException e) {
+        failures.add(e + "\n" + replay(seed, members, length));
+        LOG.error("fault run {} failed", seed, e);
+        runs++;
+        seed++;
+        continue;
+      }
       runs++;
       operations += report.operations();
       unknown += report.unknown();
@@ -63,29 +75,22 @@ class LongFaultSuiteTest {
       dropped += report.framesDropped();
       delayed += report.framesDelayed();
       report.faults().forEach((f, n) -> faults.merge(f, n, Integer::sum));
-      long s = seed;
-      assertTrue(
-          report.ok(),
-          () ->
-              "fault run failed: "
-                  + report.summary()
-                  + "\n"
-                  + String.join("\n", report.violations())
-                  + (report.checkerDetail().isEmpty() ? "" : "\n" + report.checkerDetail())
-                  + "\nreplay: ./mvnw -B -ntp -pl core -am verify -Pfaults"
-                  + " -Dsurefire.failIfNoSpecifiedTests=false -Dtest=LongFaultSuiteTest"
-                  + " -Detch.faults.seed="
-                  + s
-                  + " -Detch.faults.members="
-                  + members
-                  + " -Detch.faults.seconds="
-                  + length.toSeconds());
+      if (!report.ok()) {
+        failures.add(
+            "fault run failed: "
+                + report.summary()
+                + "\n"
+                + String.join("\n", report.violations())
+                + (report.checkerDetail().isEmpty() ? "" : "\n" + report.checkerDetail())
+                + "\n"
+                + replay(seed, members, length));
+      }
       deleteQuietly(runDir);
       seed++;
     } while (fixedSeed == null && System.nanoTime() - deadline < 0);
     LOG.info(
         "long fault suite totals: runs={} ops={} unknown={} faults={} frames(cut={} dropped={}"
-            + " delayed={}) checker={} ms violations=0",
+            + " delayed={}) checker={} ms failed runs={}",
         runs,
         operations,
         unknown,
@@ -93,7 +98,20 @@ class LongFaultSuiteTest {
         cut,
         dropped,
         delayed,
-        checkerMs);
+        checkerMs,
+        failures.size());
+    assertTrue(failures.isEmpty(), () -> String.join("\n\n", failures));
+  }
+
+  private static String replay(long seed, int members, Duration length) {
+    return "replay: ./mvnw -B -ntp -pl core -am verify -Pfaults"
+        + " -Dsurefire.failIfNoSpecifiedTests=false -Dtest=LongFaultSuiteTest"
+        + " -Detch.faults.seed="
+        + seed
+        + " -Detch.faults.members="
+        + members
+        + " -Detch.faults.seconds="
+        + length.toSeconds();
   }
 
   private static void deleteQuietly(Path runDir) {
