@@ -1,5 +1,6 @@
 package io.etch;
 
+import io.etch.cluster.Cluster;
 import io.etch.internal.node.NodeRuntime;
 import io.etch.kv.KV;
 import io.etch.maintenance.Maintenance;
@@ -81,9 +82,11 @@ public final class EtcdNode implements AutoCloseable {
 
   /**
    * Starts the member. The future completes (on the callback executor) when the member knows a
-   * leader, or exceptionally when it cannot start ({@link DataDirLockedException}, a port that
-   * cannot be bound, missing JVM flags as {@link IllegalStateException}). Calling it again returns
-   * the same future.
+   * leader (a member built with {@code joinExisting}: when it also applied a membership that
+   * includes it, i.e. once some member called {@code cluster().addMember} for it and the leader
+   * sent it the snapshot; until then it stays pending), or exceptionally when it cannot start
+   * ({@link DataDirLockedException}, a port that cannot be bound, missing JVM flags as {@link
+   * IllegalStateException}). Calling it again returns the same future.
    *
    * @throws IllegalStateException when the node was closed
    */
@@ -120,6 +123,14 @@ public final class EtcdNode implements AutoCloseable {
   /** Watches on keys and ranges. Available after {@link #start()}. */
   public Watch watch() {
     return running().watch();
+  }
+
+  /**
+   * Membership: list, add (voter or learner), promote, remove, move leadership. Available after
+   * {@link #start()}.
+   */
+  public Cluster cluster() {
+    return running().cluster();
   }
 
   /** Status and maintenance of this member. Available after {@link #start()}. */
@@ -268,6 +279,12 @@ public final class EtcdNode implements AutoCloseable {
     /** See {@link EtcdNodeConfig.Builder#progressNotifyInterval}. */
     public Builder progressNotifyInterval(Duration interval) {
       config.progressNotifyInterval(interval);
+      return this;
+    }
+
+    /** See {@link EtcdNodeConfig.Builder#maxWatchers}. */
+    public Builder maxWatchers(int maxWatchers) {
+      config.maxWatchers(maxWatchers);
       return this;
     }
 

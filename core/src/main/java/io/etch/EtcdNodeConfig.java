@@ -83,6 +83,7 @@ public final class EtcdNodeConfig {
   public static final long RECOMMENDED_MAX_QUOTA_BYTES = 8L * 1024 * 1024 * 1024;
 
   public static final Duration DEFAULT_PROGRESS_NOTIFY_INTERVAL = Duration.ofMinutes(10);
+  public static final int DEFAULT_MAX_WATCHERS = 100_000;
   public static final String DEFAULT_CLUSTER_TOKEN = "etcd-cluster";
   private static final int MAX_NAME_LENGTH = 255;
 
@@ -102,6 +103,7 @@ public final class EtcdNodeConfig {
   private final long quotaBackendBytes;
   private final boolean leaseCheckpointing;
   private final Duration progressNotifyInterval;
+  private final int maxWatchers;
   private final Executor callbackExecutor;
   private final Clock clock;
   private final StorageFileSystem storageFileSystem;
@@ -128,6 +130,7 @@ public final class EtcdNodeConfig {
     this.quotaBackendBytes = b.quotaBackendBytes;
     this.leaseCheckpointing = b.leaseCheckpointing;
     this.progressNotifyInterval = b.progressNotifyInterval;
+    this.maxWatchers = b.maxWatchers;
     this.callbackExecutor = b.callbackExecutor;
     this.clock = b.clock;
     this.storageFileSystem = b.storageFileSystem;
@@ -254,6 +257,11 @@ public final class EtcdNodeConfig {
     return progressNotifyInterval;
   }
 
+  /** The most open watches on this member; one more ends with {@code TooManyWatchersException}. */
+  public int maxWatchers() {
+    return maxWatchers;
+  }
+
   /** The executor for user callbacks; empty means the node creates (and owns) its own. */
   public Optional<Executor> callbackExecutor() {
     return Optional.ofNullable(callbackExecutor);
@@ -311,6 +319,8 @@ public final class EtcdNodeConfig {
         + leaseCheckpointing
         + ", progressNotifyInterval="
         + progressNotifyInterval
+        + ", maxWatchers="
+        + maxWatchers
         + ", callbackExecutor="
         + (callbackExecutor == null ? "node-owned" : "given")
         + ", clock="
@@ -347,6 +357,7 @@ public final class EtcdNodeConfig {
     private long quotaBackendBytes = DEFAULT_QUOTA_BACKEND_BYTES;
     private boolean leaseCheckpointing;
     private Duration progressNotifyInterval = DEFAULT_PROGRESS_NOTIFY_INTERVAL;
+    private int maxWatchers = DEFAULT_MAX_WATCHERS;
     private Executor callbackExecutor;
     private Clock clock = Clock.system();
     private StorageFileSystem storageFileSystem = new MappedFileSystem();
@@ -463,6 +474,15 @@ public final class EtcdNodeConfig {
       return this;
     }
 
+    /**
+     * The most watches open on this member at once (default {@value #DEFAULT_MAX_WATCHERS}); a
+     * watch beyond it ends at once with {@code onError(TooManyWatchersException)}.
+     */
+    public Builder maxWatchers(int maxWatchers) {
+      this.maxWatchers = maxWatchers;
+      return this;
+    }
+
     /** Run user callbacks here; the caller owns (and shuts down) this executor. */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
@@ -549,6 +569,7 @@ public final class EtcdNodeConfig {
             RECOMMENDED_MAX_QUOTA_BYTES);
       }
       positive("progressNotifyInterval", progressNotifyInterval);
+      positive("maxWatchers", maxWatchers);
       Duration timeout =
           requestTimeout != null
               ? requestTimeout

@@ -29,12 +29,14 @@ public abstract class EtchException extends RuntimeException {
     INVALID_ARGUMENT,
     KEY_NOT_FOUND,
     NO_LEADER,
+    NOT_LEADER,
     LEASE_NOT_FOUND,
     LEASE_EXISTS,
     LEASE_TTL_TOO_LARGE,
     MEMBER_NOT_FOUND,
     MEMBER_EXISTS,
     MEMBER_ID_REMOVED,
+    MEMBER_REMOVED,
     NOT_LEARNER,
     LEARNER_NOT_READY,
     TOO_MANY_LEARNERS,
@@ -42,7 +44,8 @@ public abstract class EtchException extends RuntimeException {
     BAD_LEADER_TRANSFEREE,
     DATA_DIR_LOCKED,
     CORRUPT_BACKUP,
-    DECODING
+    DECODING,
+    TOO_MANY_WATCHERS
   }
 
   protected EtchException(String message) {

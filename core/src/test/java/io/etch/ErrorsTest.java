@@ -97,6 +97,11 @@ class ErrorsTest {
     assertEquals(10, notReady.matchIndex());
     assertEquals(100, notReady.leaderIndex());
     assertEquals(1, new TooManyLearnersException(1).limit());
+    TooManyWatchersException watchers = new TooManyWatchersException("m1", 7);
+    assertEquals(7, watchers.limit());
+    assertEquals("m1", watchers.memberName());
+    assertEquals(
+        "member m1 already has 7 open watches, the limit (maxWatchers)", watchers.getMessage());
     UnhealthyClusterException unhealthy = new UnhealthyClusterException("remove member", 1, 2);
     assertEquals(
         "remove member refused: only 1 voting members would be reachable, a quorum needs 2",
@@ -124,12 +129,14 @@ class ErrorsTest {
             new InvalidArgumentException("a", "b"),
             new KeyNotFoundException(KEY),
             new NoLeaderException(1),
+            new NotLeaderException("move leader", 1),
             new LeaseNotFoundException(1),
             new LeaseExistsException(1),
             new LeaseTtlTooLargeException(2, 1),
             new MemberNotFoundException(1),
             new MemberExistsException(1, PeerAddress.parse("h:1")),
             new MemberIdRemovedException(1),
+            new MemberRemovedException("n", 1),
             new NotLearnerException(1),
             new LearnerNotReadyException(1, 0, 1),
             new TooManyLearnersException(1),
@@ -137,7 +144,8 @@ class ErrorsTest {
             new BadLeaderTransfereeException(1, "r"),
             new DataDirLockedException(Path.of("d")),
             new CorruptBackupException("s", "r"),
-            new DecodingException("c", 1, "r"));
+            new DecodingException("c", 1, "r"),
+            new TooManyWatchersException("n", 1));
     EnumSet<EtchException.Kind> kinds = EnumSet.noneOf(EtchException.Kind.class);
     Set<EtchException.Kind> retryable = EnumSet.noneOf(EtchException.Kind.class);
     for (EtchException e : all) {

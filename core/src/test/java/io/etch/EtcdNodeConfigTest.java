@@ -68,6 +68,7 @@ class EtcdNodeConfigTest {
     assertEquals(2L << 30, c.quotaBackendBytes(), "2 GiB");
     assertFalse(c.leaseCheckpointing());
     assertEquals(Duration.ofMinutes(10), c.progressNotifyInterval());
+    assertEquals(100_000, c.maxWatchers());
     assertEquals("etcd-cluster", c.clusterToken());
     assertSame(Clock.system(), c.clock());
     assertTrue(c.callbackExecutor().isEmpty(), "none given: the node creates its own");
@@ -126,6 +127,7 @@ class EtcdNodeConfigTest {
             .quotaBackendBytes(1 << 20)
             .leaseCheckpointing(true)
             .progressNotifyInterval(Duration.ofSeconds(3))
+            .maxWatchers(7)
             .callbackExecutor(direct)
             .clock(fixed)
             .requestTimeout(Duration.ofSeconds(2))
@@ -144,6 +146,7 @@ class EtcdNodeConfigTest {
     assertEquals(1 << 20, c.quotaBackendBytes());
     assertTrue(c.leaseCheckpointing());
     assertEquals(Duration.ofSeconds(3), c.progressNotifyInterval());
+    assertEquals(7, c.maxWatchers());
     assertSame(direct, c.callbackExecutor().orElseThrow());
     assertSame(fixed, c.clock());
     assertEquals(Duration.ofSeconds(2), c.requestTimeout());
@@ -362,6 +365,7 @@ class EtcdNodeConfigTest {
             b -> b.progressNotifyInterval(Duration.ZERO),
             "progressNotifyInterval",
             "progressNotifyInterval must be positive"),
+        row("no watchers", b -> b.maxWatchers(0), "maxWatchers", "maxWatchers must be positive"),
         row(
             "negative request timeout",
             b -> b.requestTimeout(Duration.ofSeconds(-1)),

@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link io.etch.EtchException}s: {@code MemberNotFoundException}, {@code MemberExistsException},
  * {@code MemberIdRemovedException}, {@code NotLearnerException}, {@code LearnerNotReadyException},
  * {@code TooManyLearnersException}, {@code UnhealthyClusterException}, {@code
- * BadLeaderTransfereeException}, {@code RequestTimeoutException}, {@code NoLeaderException}, {@code
- * NodeClosedException}.
+ * BadLeaderTransfereeException}, {@code NotLeaderException}, {@code RequestTimeoutException},
+ * {@code NoLeaderException}, {@code NodeClosedException}, {@code MemberRemovedException}. Semantics
+ * and deviations from etcd: docs/api.md.
  */
 public interface Cluster {
   /** The current members (as this member knows them after a linearizable read). */
@@ -37,7 +38,8 @@ public interface Cluster {
 
   /**
    * Transfers leadership to the voter {@code targetMemberId} and completes once it leads (jetcd has
-   * this on Maintenance).
+   * this on Maintenance). Must be asked of the leader, as in etcd: a follower fails it with {@code
+   * NotLeaderException} naming the leader.
    */
   CompletableFuture<MoveLeaderResponse> moveLeader(long targetMemberId);
 }

@@ -17,12 +17,15 @@ import java.util.function.Consumer;
  *       delivered.
  * </ul>
  *
- * A watch is local to the member it was created on and survives leader changes. A watch whose start
- * revision was compacted ends with {@code onError(CompactedException)} carrying the compaction
- * revision (re-read the state, then watch from the revision read + 1). When the member closes, open
- * watches end with {@code onError(NodeClosedException)}. A slow listener never blocks the node or
- * other watchers: its events queue up to a bound, then it catches up from history; events are never
- * silently dropped.
+ * A watch is local to the member it was created on and survives leader changes, and the member
+ * installing the leader's snapshot (it catches up from the restored store). A watch whose start
+ * revision was compacted, or whose next revision the installed snapshot compacted away, ends with
+ * {@code onError(CompactedException)} carrying the compaction revision (re-read the state, then
+ * watch from the revision read + 1). When the member closes, open watches end with {@code
+ * onError(NodeClosedException)}. A member holds at most {@code maxWatchers} open watches; one more
+ * ends at once with {@code onError(TooManyWatchersException)}, without CREATED. A slow listener
+ * never blocks the node or other watchers: its events queue up to a bound, then it catches up from
+ * history; events are never silently dropped.
  */
 public interface Watch {
   /**
@@ -46,8 +49,9 @@ public interface Watch {
     void onNext(WatchResponse response);
 
     /**
-     * The watch ended on an error: {@code CompactedException} (start revision compacted), {@code
-     * NodeClosedException}, or another {@link io.etch.EtchException}.
+     * The watch ended on an error: {@code CompactedException} (history it needed was compacted),
+     * {@code NodeClosedException}, {@code TooManyWatchersException}, or another {@link
+     * io.etch.EtchException}.
      */
     void onError(Throwable error);
 

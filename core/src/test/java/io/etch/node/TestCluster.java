@@ -124,6 +124,32 @@ final class TestCluster implements AutoCloseable {
     return names;
   }
 
+  /** Members that join the running cluster, by name: their addresses. */
+  final Map<String, PeerAddress> joined = new LinkedHashMap<>();
+
+  /**
+   * A node for {@code name} that joins the running cluster ({@code joinExisting}), on a fresh port
+   * the first time and on the same one (and data directory) after; the caller starts it. Closed
+   * with the cluster.
+   */
+  EtcdNode joiner(String name) {
+    PeerAddress address =
+        joined.computeIfAbsent(name, n -> new PeerAddress("127.0.0.1", freePort()));
+    EtcdNode n =
+        customizer
+            .apply(
+                EtcdNode.builder()
+                    .memberName(name)
+                    .dataDir(root.resolve(name))
+                    .peerListen(address)
+                    .joinExisting(List.copyOf(addresses.values()))
+                    .heartbeatInterval(HEARTBEAT)
+                    .electionTimeout(ELECTION))
+            .build();
+    restarted.add(n);
+    return n;
+  }
+
   /** Members built again by {@link #restart}; closed with the cluster. */
   final List<EtcdNode> restarted = new ArrayList<>();
 

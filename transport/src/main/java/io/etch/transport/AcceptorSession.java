@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,14 +68,20 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
     if (hello.magic() != HandshakeDescriptor.MAGIC
         || hello.version() != HandshakeDescriptor.PROTOCOL_VERSION) {
       status = HandshakeStatus.BAD_VERSION;
-    } else if (hello.clusterId() != s.clusterId()) {
-      status = HandshakeStatus.WRONG_CLUSTER;
     } else if (hello.receiverId() != s.localMemberId()) {
       status = HandshakeStatus.WRONG_RECEIVER;
-    } else if ((candidate = transport.peer(hello.senderId())) == null) {
-      status = HandshakeStatus.UNKNOWN_MEMBER;
+    } else if (transport.clusterId() != 0 && hello.clusterId() != transport.clusterId()) {
+      status = HandshakeStatus.WRONG_CLUSTER;
     } else if (!transport.peerCertificateMatches(ctx.channel(), hello.senderId())) {
+      // before admission: a member nobody knows yet is admitted only with its certificate
       status = HandshakeStatus.IDENTITY_MISMATCH;
+    } else if (transport.wasRemoved(hello.senderId())) {
+      status = HandshakeStatus.REMOVED_MEMBER;
+    } else if ((candidate = known(hello)) == null && (candidate = admitted(hello)) == null) {
+      status =
+          transport.clusterId() == 0
+              ? HandshakeStatus.WRONG_CLUSTER
+              : HandshakeStatus.UNKNOWN_MEMBER;
     } else {
       status = HandshakeStatus.ACCEPTED;
     }
@@ -84,7 +91,7 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
           "member {} (cluster {}): refused {} connection from {} claiming member {} of cluster {}"
               + " for member {} (protocol {}): {}",
           s.localMemberId(),
-          Long.toHexString(s.clusterId()),
+          Long.toHexString(transport.clusterId()),
           hello.lane(),
           ctx.channel().remoteAddress(),
           hello.senderId(),
@@ -109,6 +116,21 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
       return;
     }
     ctx.writeAndFlush(Frames.helloAck(ctx.alloc(), status, s.localMemberId()));
+  }
+
+  private Peer known(Hello hello) {
+    return transport.clusterId() == 0 ? null : transport.peer(hello.senderId());
+  }
+
+  /** A member this transport does not know: the {@link PeerAdmission} decides. */
+  private Peer admitted(Hello hello) {
+    if (!hello.hasAdvertisedAddress()) {
+      return null;
+    }
+    return transport.admit(
+        hello.clusterId(),
+        hello.senderId(),
+        InetSocketAddress.createUnresolved(hello.advertisedHost(), hello.advertisedPort()));
   }
 
   @Override

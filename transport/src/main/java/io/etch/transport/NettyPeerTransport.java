@@ -76,6 +76,17 @@ final class NettyPeerTransport implements PeerTransport {
   private final Object lifecycleLock = new Object();
 
   private volatile Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
+
+  /** Members removed with {@link #removePeer}: their handshakes are refused as REMOVED_MEMBER. */
+  private volatile org.agrona.collections.LongHashSet removedMembers =
+      new org.agrona.collections.LongHashSet();
+
+  /** The cluster id; 0 until adopted from the first admitted peer when built without one. */
+  private volatile long clusterId;
+
+  /** Where this member says it listens (in its HELLOs); null: not advertised. */
+  private volatile InetSocketAddress advertised;
+
   private volatile boolean closed;
   private boolean started;
   private IoSupport ioSupport;
@@ -86,6 +97,68 @@ final class NettyPeerTransport implements PeerTransport {
 
   NettyPeerTransport(TransportSettings settings) {
     this.settings = settings;
+    this.clusterId = settings.clusterId();
+  }
+
+  /** The cluster id in use: the configured one, or the one adopted from an admitted peer. */
+  long clusterId() {
+    return clusterId;
+  }
+
+  /** Whether {@code memberId} was removed with {@link #removePeer} (and not added back). */
+  boolean wasRemoved(long memberId) {
+    return removedMembers.contains(memberId);
+  }
+
+  /** Event loop: a peer refused our connection because it removed us from the cluster. */
+  void removedBy(long peerId) {
+    settings.removalListener().removedBy(peerId);
+  }
+
+  /** The advertised listen address sent in HELLOs, or null. */
+  InetSocketAddress advertisedAddress() {
+    return advertised;
+  }
+
+  /**
+   * Event loop, during a handshake from a member that is not a peer: asks the {@link
+   * PeerAdmission}, and when it admits, adopts the cluster id (if none yet) and adds the dialer as
+   * a peer at its advertised address. Returns the peer, or null when refused.
+   */
+  Peer admit(long helloClusterId, long senderId, InetSocketAddress advertisedAddress) {
+    if (advertisedAddress == null
+        || senderId <= 0
+        || senderId == settings.localMemberId()
+        || !settings.admission().admit(helloClusterId, senderId, advertisedAddress)) {
+      return null;
+    }
+    synchronized (lifecycleLock) {
+      if (closed) {
+        return null;
+      }
+      if (clusterId == 0) {
+        clusterId = helloClusterId;
+        LOG.info(
+            "member {} adopted cluster id {} from member {}",
+            settings.localMemberId(),
+            Long.toHexString(helloClusterId),
+            senderId);
+      } else if (clusterId != helloClusterId) {
+        return null;
+      }
+    }
+    Peer existing = peers.get(senderId);
+    if (existing != null) {
+      return existing;
+    }
+    try {
+      addPeer(
+          new PeerEndpoint(
+              senderId, advertisedAddress.getHostString(), advertisedAddress.getPort()));
+    } catch (IllegalArgumentException e) {
+      // another connection of the same member admitted it first
+    }
+    return peers.get(senderId);
   }
 
   TransportSettings settings() {
@@ -150,10 +223,11 @@ final class NettyPeerTransport implements PeerTransport {
       LOG.info(
           "member {} of cluster {} listening on {} ({}, {})",
           settings.localMemberId(),
-          Long.toHexString(settings.clusterId()),
+          Long.toHexString(clusterId),
           serverChannel.localAddress(),
           ioSupport.channelType().getSimpleName(),
           settings.tls() != null ? "mutual TLS" : "plaintext");
+      advertised = advertisedAddressOf((InetSocketAddress) serverChannel.localAddress());
       Long2ObjectHashMap<Peer> initial = new Long2ObjectHashMap<>();
       for (PeerEndpoint p : settings.initialPeers()) {
         initial.put(p.memberId(), new Peer(this, p));
@@ -163,6 +237,17 @@ final class NettyPeerTransport implements PeerTransport {
         p.start();
       }
     }
+  }
+
+  private InetSocketAddress advertisedAddressOf(InetSocketAddress bound) {
+    if (settings.advertisedAddress() != null) {
+      return settings.advertisedAddress();
+    }
+    InetSocketAddress listen = settings.listenAddress();
+    if (listen.getAddress() != null && listen.getAddress().isAnyLocalAddress()) {
+      return null;
+    }
+    return new InetSocketAddress(listen.getHostString(), bound.getPort());
   }
 
   @Override
@@ -423,6 +508,12 @@ final class NettyPeerTransport implements PeerTransport {
       Long2ObjectHashMap<Peer> next = new Long2ObjectHashMap<>(peers);
       next.put(endpoint.memberId(), p);
       peers = next;
+      if (removedMembers.contains(endpoint.memberId())) {
+        org.agrona.collections.LongHashSet removed = new org.agrona.collections.LongHashSet();
+        removed.addAll(removedMembers);
+        removed.remove(endpoint.memberId());
+        removedMembers = removed;
+      }
     }
     p.start();
   }
@@ -432,6 +523,10 @@ final class NettyPeerTransport implements PeerTransport {
     Peer p;
     synchronized (lifecycleLock) {
       p = peers.get(memberId);
+      org.agrona.collections.LongHashSet removed = new org.agrona.collections.LongHashSet();
+      removed.addAll(removedMembers);
+      removed.add(memberId);
+      removedMembers = removed;
       if (p == null) {
         return;
       }

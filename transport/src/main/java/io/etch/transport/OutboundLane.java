@@ -229,9 +229,11 @@ final class OutboundLane {
           Frames.hello(
               ctx.alloc(),
               lane,
-              transport.settings().clusterId(),
+              transport.clusterId(),
               transport.settings().localMemberId(),
-              peer.memberId()));
+              peer.memberId(),
+              advertisedHost(transport),
+              advertisedPort(transport)));
       ctx.fireChannelActive();
     }
 
@@ -239,6 +241,11 @@ final class OutboundLane {
     public void onHelloAck(ChannelHandlerContext ctx, HandshakeStatus status, long acceptorId) {
       if (active == ctx.channel()) {
         throw new ProtocolViolationException("second HELLO_ACK");
+      }
+      if (status == HandshakeStatus.REMOVED_MEMBER
+          && acceptorId == peer.memberId()
+          && transport.peerCertificateMatches(ctx.channel(), peer.memberId())) {
+        transport.removedBy(peer.memberId());
       }
       if (status != HandshakeStatus.ACCEPTED) {
         LOG.warn(
@@ -270,5 +277,15 @@ final class OutboundLane {
       }
       ctx.fireChannelWritabilityChanged();
     }
+  }
+
+  private static String advertisedHost(NettyPeerTransport transport) {
+    java.net.InetSocketAddress a = transport.advertisedAddress();
+    return a == null ? null : a.getHostString();
+  }
+
+  private static int advertisedPort(NettyPeerTransport transport) {
+    java.net.InetSocketAddress a = transport.advertisedAddress();
+    return a == null ? 0 : a.getPort();
   }
 }

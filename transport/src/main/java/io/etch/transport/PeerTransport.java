@@ -54,7 +54,11 @@ public interface PeerTransport extends AutoCloseable {
    */
   void addPeer(PeerEndpoint peer);
 
-  /** Removes a member: its queue is dropped, its connections closed. Unknown ids are ignored. */
+  /**
+   * Removes a member: its queue is dropped, its connections closed, and from then on its handshakes
+   * are refused as {@code REMOVED_MEMBER} (so it learns it was removed, see {@link
+   * RemovalListener}) unless it is added again. Unknown ids are remembered as removed too.
+   */
   void removePeer(long memberId);
 
   /**

@@ -42,6 +42,9 @@ public final class PeerTransportBuilder {
   private long maxSnapshotBytes = 64L << 30;
   private int maxInboundConnections = 256;
   private RandomGenerator random;
+  private InetSocketAddress advertisedAddress;
+  private PeerAdmission admission = PeerAdmission.NONE;
+  private RemovalListener removalListener = RemovalListener.NONE;
 
   PeerTransportBuilder() {}
 
@@ -51,9 +54,38 @@ public final class PeerTransportBuilder {
     return this;
   }
 
-  /** The cluster's id; peers with another id are refused. Required, non-zero. */
+  /**
+   * The cluster's id; peers with another id are refused. Required, non-zero, unless a {@link
+   * #peerAdmission} is set: then 0 means "not known yet", and the transport adopts the cluster id
+   * of the first peer it admits.
+   */
   public PeerTransportBuilder clusterId(long id) {
     this.clusterId = id;
+    return this;
+  }
+
+  /**
+   * The address this member tells the peers it dials (in the HELLO), so one that does not know it
+   * yet can dial back (see {@link PeerAdmission}). Default: the listen address, with the bound port
+   * when listening on port 0; not sent when the listen address is a wildcard.
+   */
+  public PeerTransportBuilder advertisedAddress(InetSocketAddress address) {
+    this.advertisedAddress = Objects.requireNonNull(address, "address");
+    return this;
+  }
+
+  /**
+   * Who may connect without being a configured peer (default {@link PeerAdmission#NONE}): a member
+   * joining a running cluster admits the members of that cluster that contact it.
+   */
+  public PeerTransportBuilder peerAdmission(PeerAdmission policy) {
+    this.admission = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /** Told when a peer refuses this member as removed from the cluster (default: nobody). */
+  public PeerTransportBuilder removalListener(RemovalListener listener) {
+    this.removalListener = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -198,7 +230,10 @@ public final class PeerTransportBuilder {
    */
   public PeerTransport build() {
     require(localMemberId > 0, "localMemberId must be > 0, got " + localMemberId);
-    require(clusterId != 0, "clusterId must be set (non-zero)");
+    require(
+        clusterId != 0 || admission != PeerAdmission.NONE,
+        "clusterId must be set (non-zero); 0 (learn it from the first admitted peer) needs a"
+            + " peerAdmission");
     require(listenAddress != null, "listenAddress must be set");
     require(inbound != null, "inbound must be set");
     require(snapshotDirectory != null, "snapshotDirectory must be set");
@@ -293,7 +328,10 @@ public final class PeerTransportBuilder {
             chunkBytes,
             maxSnapshotBytes,
             maxInboundConnections,
-            random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId)));
+            random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId),
+            advertisedAddress,
+            admission,
+            removalListener));
   }
 
   private static boolean isPositive(Duration d) {

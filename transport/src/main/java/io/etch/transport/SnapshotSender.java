@@ -61,9 +61,11 @@ final class SnapshotSender extends ChannelInboundHandlerAdapter implements Frame
         Frames.hello(
             ctx.alloc(),
             Lane.SNAPSHOT,
-            transport.settings().clusterId(),
+            transport.clusterId(),
             transport.settings().localMemberId(),
-            peer.memberId()));
+            peer.memberId(),
+            advertisedHost(transport),
+            advertisedPort(transport)));
     ctx.fireChannelActive();
   }
 
@@ -195,5 +197,15 @@ final class SnapshotSender extends ChannelInboundHandlerAdapter implements Frame
       peer.counters.snapshotsFailed.increment();
       callback.onFailed(snapMessage, failure);
     }
+  }
+
+  private static String advertisedHost(NettyPeerTransport transport) {
+    java.net.InetSocketAddress a = transport.advertisedAddress();
+    return a == null ? null : a.getHostString();
+  }
+
+  private static int advertisedPort(NettyPeerTransport transport) {
+    java.net.InetSocketAddress a = transport.advertisedAddress();
+    return a == null ? 0 : a.getPort();
   }
 }

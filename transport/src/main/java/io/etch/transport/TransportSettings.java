@@ -31,4 +31,7 @@ record TransportSettings(
     int snapshotChunkBytes,
     long maxSnapshotBytes,
     int maxInboundConnections,
-    RandomGenerator random) {}
+    RandomGenerator random,
+    InetSocketAddress advertisedAddress,
+    PeerAdmission admission,
+    RemovalListener removalListener) {}

@@ -24,6 +24,7 @@ import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.posix.MSyncFlag;
 import net.openhft.posix.PosixAPI;
+import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,11 +57,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *       instead of at the roll.
  *   <li>{@code walSparse}: {@code wal} on {@link Preallocation#SPARSE} segments (length set, no
  *       zeros written).
+ *   <li>{@code walDsync}: {@code wal} with {@link WritePath#BUFFERED_DSYNC}: the buffered frames go
+ *       out with one positional write on an O_DSYNC channel, which is itself the barrier.
  *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
  *       copies into the mapping).
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
  *       FileChannel#write} at the next position of a zero-filled pre-allocated file, then {@code
  *       force(false)}: the physical floor for a durable batch.
+ *   <li>{@code baselineMapped}: {@code baselinePreallocated} on a file held mapped by
+ *       chronicle-bytes (never touched through the mapping), as the WAL's segments are.
  *   <li>{@code baselinePerRecord}: the plain loop without group commit: each 296-byte record
  *       written and forced on its own (what a log without batching pays).
  *   <li>{@code baselineAppend}: the same, appending to a growing file (each sync also commits the
@@ -71,10 +76,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       log.
  * </ul>
  *
- * {@code -Detch.bench.segmentBytes} sets the WAL segment size (default 64 MiB; smaller makes
- * segment rolls, and so pre-allocation, visible within a short run). Files live under {@code
- * -Detch.bench.dir} (default {@code benchmarks/target/wal-bench}), on the same file system as the
- * build.
+ * {@code -Detch.bench.perRecordRounds=false} leaves the per-record loop out of {@link #interleaved}
+ * (at batch 256 it is 256 fsyncs per round and limits a run to a few hundred rounds, so segment
+ * rolls rarely fall inside the window; without it they do). {@code -Detch.bench.segmentBytes} sets
+ * the WAL segment size (default 64 MiB; smaller makes segment rolls, and so pre-allocation, visible
+ * within a short run). Files live under {@code -Detch.bench.dir} (default {@code
+ * benchmarks/target/wal-bench}), on the same file system as the build.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -98,6 +105,8 @@ public class WalAppendSyncBenchmark {
   private WriteAheadLog walPreallocating;
   private WriteAheadLog walSparse;
   private WriteAheadLog walCpuOnly;
+  private WriteAheadLog walDsync;
+  private long nextDsyncIndex;
   private long nextCpuOnlyIndex;
   private long nextSparseIndex;
   private long nextPreallocatingIndex;
@@ -171,6 +180,14 @@ public class WalAppendSyncBenchmark {
                 .fileSystem(new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE))
                 .build());
     nextSparseIndex = walSparse.lastIndex() + 1;
+    walDsync =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-dsync"))
+                .segmentSizeBytes(segmentBytes)
+                .maxEntryBytes(64 << 10)
+                .fileSystem(new MappedFileSystem(WritePath.BUFFERED_DSYNC))
+                .build());
+    nextDsyncIndex = walDsync.lastIndex() + 1;
     walCpuOnly =
         WriteAheadLog.open(
             WalConfig.builder(dir.resolve("wal-cpu-only"))
@@ -219,21 +236,33 @@ public class WalAppendSyncBenchmark {
   public void tearDown() throws IOException {
     if (rounds > 0) {
       System.out.printf(
+          "%nINTERLEAVED batch=%d rounds=%d: median over rounds of the per-round ratio"
+              + " (batched floor time / contender time, same round): wal %.3f,"
+              + " wal(prepared ahead) %.3f, wal(O_DSYNC) %.3f, per-record loop %.3f,"
+              + " batched floor on a mapped file %.3f%n",
+          batch,
+          rounds,
+          medianRatio(roundNanos[1], roundNanos[0]),
+          medianRatio(roundNanos[1], roundNanos[2]),
+          medianRatio(roundNanos[1], roundNanos[4]),
+          perRecordRounds ? medianRatio(roundNanos[1], roundNanos[3]) : Double.NaN,
+          medianRatio(roundNanos[1], roundNanos[5]));
+      System.out.printf(
           "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
               + " ratios to the batched floor (one write+force per batch): wal %.3f,"
-              + " wal(next segment prepared ahead) %.3f, wal(sparse segments) %.3f (mean us per"
-              + " batch: wal %.1f, wal(prepared ahead) %.1f, batched floor %.1f, wal(sparse) %.1f,"
+              + " wal(next segment prepared ahead) %.3f, wal(O_DSYNC writes) %.3f (mean us per"
+              + " batch: wal %.1f, wal(prepared ahead) %.1f, batched floor %.1f, wal(O_DSYNC) %.1f,"
               + " per-record loop %.1f)%n",
           batch,
           rounds,
           (double) totalPerRecordNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalNanos,
           (double) totalBaselineNanos / totalWalPreallocatingNanos,
-          (double) totalBaselineNanos / totalWalSparseNanos,
+          (double) totalBaselineNanos / totalWalDsyncNanos,
           totalWalNanos / 1e3 / rounds,
           totalWalPreallocatingNanos / 1e3 / rounds,
           totalBaselineNanos / 1e3 / rounds,
-          totalWalSparseNanos / 1e3 / rounds,
+          totalWalDsyncNanos / 1e3 / rounds,
           totalPerRecordNanos / 1e3 / rounds);
     }
     wal.close();
@@ -241,6 +270,7 @@ public class WalAppendSyncBenchmark {
     walPreallocating.close();
     walSparse.close();
     walCpuOnly.close();
+    walDsync.close();
     preallocationThread.shutdown();
     preallocated.close();
     appending.close();
@@ -257,7 +287,8 @@ public class WalAppendSyncBenchmark {
   public static class InterleavedNanos {
     public long walNanos;
     public long baselineNanos;
-    public long walSparseNanos;
+    public long walDsyncNanos;
+    public long baselineMappedNanos;
     public long walPreallocatingNanos;
     public long perRecordNanos;
 
@@ -267,37 +298,67 @@ public class WalAppendSyncBenchmark {
       walPreallocatingNanos = 0;
       walNanos = 0;
       baselineNanos = 0;
-      walSparseNanos = 0;
+      walDsyncNanos = 0;
+      baselineMappedNanos = 0;
     }
   }
 
   private long totalWalNanos;
   private long totalBaselineNanos;
-  private long totalWalSparseNanos;
+  private long totalWalDsyncNanos;
+  private long totalBaselineMappedNanos;
   private long totalWalPreallocatingNanos;
 
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
   private final Random order = new Random(1);
 
-  private final int[] sequence = {0, 1, 2, 3, 4};
+  private final int[] sequence = {0, 1, 2, 3, 4, 5};
+
+  /**
+   * Each contender's time in each round, by contender: a round's contenders ran back to back, so
+   * the ratio within a round is a paired comparison and its median over rounds ignores the
+   * machine's spikes (a stall of another process hits one contender of one round).
+   */
+  private final LongArrayList[] roundNanos = new LongArrayList[sequence.length];
+
+  {
+    for (int i = 0; i < roundNanos.length; i++) {
+      roundNanos[i] = new LongArrayList();
+    }
+  }
+
+  private static double medianRatio(LongArrayList numerators, LongArrayList denominators) {
+    double[] ratios = new double[numerators.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = (double) numerators.getLong(i) / Math.max(1, denominators.getLong(i));
+    }
+    java.util.Arrays.sort(ratios);
+    return ratios.length == 0 ? Double.NaN : ratios[ratios.length / 2];
+  }
+
+  private final boolean perRecordRounds =
+      Boolean.parseBoolean(System.getProperty("etch.bench.perRecordRounds", "true"));
   private long totalPerRecordNanos;
   private long rounds;
 
   /**
-   * One batch through each contender back to back, in a freshly shuffled order, timing each: all
-   * three see the same disk conditions (the machine is shared), so the ratio of their times is
-   * meaningful even when absolute figures drift. The ratios are printed at the end of the trial.
+   * One batch through each contender back to back, in a freshly shuffled order, timing each: {@code
+   * wal}, the batched floor ({@code baselinePreallocated}), {@code walPreallocating}, the
+   * per-record loop (unless {@code -Detch.bench.perRecordRounds=false}), {@code walDsync} and the
+   * floor on a mapped file ({@code baselineMapped}, an A/A control of the floor). All see the same
+   * disk conditions (the machine is shared), so the ratio of their times is meaningful even when
+   * absolute figures drift. Sum and median paired ratios are printed at the end of the trial.
    */
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
     long total = 0;
-    for (int k = 4; k > 0; k--) {
+    for (int k = sequence.length - 1; k > 0; k--) {
       int j = order.nextInt(k + 1);
       int t = sequence[k];
       sequence[k] = sequence[j];
       sequence[j] = t;
     }
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < sequence.length; k++) {
       int which = sequence[k];
       long start = System.nanoTime();
       total +=
@@ -305,23 +366,27 @@ public class WalAppendSyncBenchmark {
             case 0 -> wal();
             case 1 -> baselinePreallocated();
             case 2 -> walPreallocating();
-            case 3 -> baselinePerRecord();
-            default -> walSparse();
+            case 3 -> perRecordRounds ? baselinePerRecord() : 0;
+            case 5 -> baselineMapped();
+            default -> walDsync();
           };
       long elapsed = System.nanoTime() - start;
+      roundNanos[which].addLong(elapsed);
       switch (which) {
         case 0 -> nanos.walNanos += elapsed;
         case 1 -> nanos.baselineNanos += elapsed;
         case 2 -> nanos.walPreallocatingNanos += elapsed;
         case 3 -> nanos.perRecordNanos += elapsed;
-        default -> nanos.walSparseNanos += elapsed;
+        case 5 -> nanos.baselineMappedNanos += elapsed;
+        default -> nanos.walDsyncNanos += elapsed;
       }
       switch (which) {
         case 0 -> totalWalNanos += elapsed;
         case 1 -> totalBaselineNanos += elapsed;
         case 2 -> totalWalPreallocatingNanos += elapsed;
         case 3 -> totalPerRecordNanos += elapsed;
-        default -> totalWalSparseNanos += elapsed;
+        case 5 -> totalBaselineMappedNanos += elapsed;
+        default -> totalWalDsyncNanos += elapsed;
       }
     }
     rounds++;
@@ -356,6 +421,16 @@ public class WalAppendSyncBenchmark {
     return nextSparseIndex;
   }
 
+  /** {@code wal} on {@link WritePath#BUFFERED_DSYNC}: the write issued by sync is the barrier. */
+  @Benchmark
+  public long walDsync() {
+    for (int i = 0; i < batch; i++) {
+      walDsync.append(nextDsyncIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walDsync.sync();
+    return nextDsyncIndex;
+  }
+
   @Benchmark
   public long walPreallocating() {
     for (int i = 0; i < batch; i++) {
@@ -386,6 +461,25 @@ public class WalAppendSyncBenchmark {
     }
     preallocated.force(false);
     return preallocatedPosition;
+  }
+
+  /**
+   * The batched floor on a file that is also mapped by chronicle-bytes, as every WAL segment is
+   * (the mapping is never touched here): shows what holding the mapping costs the write path.
+   */
+  @Benchmark
+  public long baselineMapped() throws IOException {
+    int length = batchBytes.capacity();
+    if (mappedPosition + length > FILE_BYTES) {
+      mappedPosition = 0;
+    }
+    FileChannel channel = mappedFile.raf().getChannel();
+    batchBytes.clear();
+    while (batchBytes.hasRemaining()) {
+      mappedPosition += channel.write(batchBytes, mappedPosition);
+    }
+    channel.force(false);
+    return mappedPosition;
   }
 
   /** The plain loop without group commit: each record written and forced on its own. */

@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -62,16 +63,18 @@ import org.slf4j.LoggerFactory;
  * <p>Reads wait in a queue ordered by read index and run (on the callback executor, against the
  * store's then-current view) once {@code appliedIndex >= readIndex}.
  *
- * <p>Membership entries were already applied to Raft by the owner thread; here they only advance
- * the applied index.
+ * <p>Membership entries were already applied to Raft by the owner thread; here they go to {@link
+ * NodeMembership}, which keeps the replicated membership table (names and addresses) and completes
+ * the proposer's future.
  *
  * <h2>Snapshots</h2>
  *
  * Every {@code snapshotCount} applied entries it hands the owner thread the store's current
  * (immutable) view and the dedup table's bytes; the owner writes them into the Raft log's snapshot
  * and compacts the log. A snapshot installed from the leader arrives first in a batch: the store
- * and the dedup table are restored from it, and the watch hub is rebuilt (its watches end with
- * {@code NodeClosedException}), since the store jumped revisions.
+ * and the dedup table are restored from it, and the watch hub is restored over the new store (its
+ * watches catch up from it, or end with {@code CompactedException} when history they need was
+ * compacted away).
  */
 final class Applier implements Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -100,6 +103,7 @@ final class Applier implements Agent {
   private final Clock clock;
   private final Duration requestTimeout;
   private long nextReadScanNs;
+  private NodeMembership membership;
   private final PriorityQueue<ReadBarrier> barriers =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
@@ -142,6 +146,11 @@ final class Applier implements Agent {
     this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
   }
 
+  /** Set once, before {@link #restoreExtra} and before the applier thread starts. */
+  void membership(NodeMembership membership) {
+    this.membership = membership;
+  }
+
   /** Owner thread: false when the queue is full (the owner keeps the Ready and tries again). */
   boolean offer(ApplyBatch batch) {
     return queue.offer(batch);
@@ -174,13 +183,8 @@ final class Applier implements Agent {
    */
   private void requestSnapshot() {
     long index = state.appliedIndex;
-    ByteArrayOutputStream extra = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(extra)) {
-      writeExtra(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extra.toByteArray()))) {
+    byte[] extra = extraBytes(dedup, alarms, membership);
+    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extra))) {
       lastSnapshotIndex = index;
     }
   }
@@ -195,7 +199,7 @@ final class Applier implements Agent {
     }
     restoreExtra(restored.extra());
     stores.replace(restored.store());
-    hubs.rebuild();
+    hubs.hub().restore(restored.store().view());
     state.appliedIndex = snapshot.index();
     lastSnapshotIndex = snapshot.index();
     LOG.info(
@@ -205,14 +209,25 @@ final class Applier implements Agent {
         restored.store().revision());
   }
 
-  /** The replicated state beside the store: the dedup table, then the raised alarms. */
-  private void writeExtra(DataOutputStream out) throws IOException {
-    dedup.writeSnapshot(out);
-    out.writeInt(alarms.size());
-    for (AlarmMember alarm : alarms) {
-      out.writeLong(alarm.memberId());
-      out.writeByte(alarm.alarm().ordinal());
+  /**
+   * The replicated state beside the store: the dedup table, then the raised alarms, then the
+   * membership section. Also what the bootstrap snapshot holds (empty table, no alarms).
+   */
+  static byte[] extraBytes(
+      DedupTable dedup, Collection<AlarmMember> alarms, NodeMembership membership) {
+    ByteArrayOutputStream extra = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(extra)) {
+      dedup.writeSnapshot(out);
+      out.writeInt(alarms.size());
+      for (AlarmMember alarm : alarms) {
+        out.writeLong(alarm.memberId());
+        out.writeByte(alarm.alarm().ordinal());
+      }
+      membership.writeSection(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    return extra.toByteArray();
   }
 
   /**
@@ -234,6 +249,13 @@ final class Applier implements Agent {
           }
           alarms.add(new AlarmMember(member, types[type]));
         }
+        membership.readSection(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    } else {
+      try {
+        membership.readSection(new DataInputStream(InputStream.nullInputStream()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -279,8 +301,12 @@ final class Applier implements Agent {
   }
 
   private void apply(Entry entry) {
+    if (entry.type() == EntryType.CONF_CHANGE) {
+      membership.apply(entry, stores.store().revision());
+      return;
+    }
     if (entry.type() != EntryType.NORMAL || entry.data().length == 0) {
-      return; // a leader's empty entry, or a membership change the owner thread applied
+      return; // a leader's empty entry
     }
     Request request;
     try {
@@ -413,6 +439,8 @@ final class Applier implements Agent {
   }
 
   private Header header(long revision) {
-    return new Header(clusterId, memberId, revision, state.term);
+    // a joining member learns the cluster id from the membership it receives
+    return new Header(
+        state.clusterId != 0 ? state.clusterId : clusterId, memberId, revision, state.term);
   }
 }

@@ -5,33 +5,22 @@ import io.etch.internal.watch.WatchHub;
 import io.etch.watch.Watch;
 import io.etch.watch.WatchOption;
 import io.etch.watch.Watcher;
-import java.util.function.Supplier;
 
 /**
- * The member's {@link Watch}: delegates to the current {@link WatchHub}. Installing a snapshot
- * makes the store jump revisions, which a hub cannot follow, so the applier closes the hub (its
- * watches end with {@code NodeClosedException}; clients resume from their last revision + 1) and
- * starts a new one over the restored store.
+ * The member's {@link Watch}: delegates to its {@link WatchHub}. The hub lives as long as the node:
+ * installing a snapshot restores it ({@link WatchHub#restore}) rather than replacing it, so watches
+ * survive the install and catch up from the restored store.
  */
 final class HubHolder implements Watch {
-  private final Supplier<WatchHub> factory;
-  private volatile WatchHub hub;
+  private final WatchHub hub;
 
-  HubHolder(Supplier<WatchHub> factory) {
-    this.factory = factory;
-    this.hub = factory.get();
+  HubHolder(WatchHub hub) {
+    this.hub = hub;
   }
 
   /** Applier thread only. */
   WatchHub hub() {
     return hub;
-  }
-
-  /** Applier thread only: after a snapshot install. */
-  void rebuild() {
-    WatchHub old = hub;
-    hub = factory.get();
-    old.close();
   }
 
   @Override

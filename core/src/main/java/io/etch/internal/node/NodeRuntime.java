@@ -3,12 +3,18 @@ package io.etch.internal.node;
 import io.etch.ByteSequence;
 import io.etch.DataDirLockedException;
 import io.etch.EtcdNodeConfig;
+import io.etch.EtchException;
 import io.etch.InvalidArgumentException;
+import io.etch.MemberRemovedException;
 import io.etch.NodeClosedException;
 import io.etch.PeerAddress;
 import io.etch.QuotaExceededException;
 import io.etch.TlsSettings;
+import io.etch.cluster.Cluster;
+import io.etch.cluster.Member;
 import io.etch.cluster.MemberIds;
+import io.etch.internal.membership.MemberCertificates;
+import io.etch.internal.membership.MembershipTable;
 import io.etch.internal.raftlog.RaftLogConfig;
 import io.etch.internal.raftlog.RestartState;
 import io.etch.internal.raftlog.WalRaftStorage;
@@ -27,8 +33,14 @@ import io.etch.maintenance.AlarmType;
 import io.etch.maintenance.Maintenance;
 import io.etch.maintenance.PeerTraffic;
 import io.etch.raft.ConfState;
+import io.etch.raft.Entry;
+import io.etch.raft.EntryType;
+import io.etch.raft.Message;
+import io.etch.raft.MessageType;
 import io.etch.raft.RaftConfig;
 import io.etch.raft.RawNode;
+import io.etch.raft.StateRole;
+import io.etch.raft.conf.ConfChangeCodec;
 import io.etch.storage.fs.DataDirectoryLock;
 import io.etch.storage.fs.DataDirectoryLockedException;
 import io.etch.storage.mvcc.MvccConfig;
@@ -59,6 +71,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -84,7 +97,7 @@ import org.slf4j.LoggerFactory;
  * end with {@code NodeClosedException}), fails every waiting request with {@code
  * NodeClosedException}, shuts the owned executor down and releases the data-directory lock.
  */
-public final class NodeRuntime implements NodeServices, AutoCloseable {
+public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
   private static final int INBOX_CAPACITY = 64 * 1024;
   private static final int APPLY_QUEUE_BATCHES = 1024;
@@ -118,19 +131,18 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   private NodeKV kv;
   private Proposer proposer;
   private NodeMaintenance maintenance;
+  private final MembershipTable membershipTable = new MembershipTable();
+  private NodeMembership membership;
+  private NodeCluster cluster;
+  private final Long2ObjectHashMap<PeerAddress> transportPeers = new Long2ObjectHashMap<>();
+  private volatile RuntimeException closeError;
 
   private NodeRuntime(EtcdNodeConfig config) {
     this.config = config;
     this.memberId = config.memberId();
-    this.clusterId =
-        config
-            .initialClusterId()
-            .orElseThrow(
-                () ->
-                    new InvalidArgumentException(
-                        "joinExisting",
-                        "joining an existing cluster is not available yet: start every founding"
-                            + " member with initialCluster"));
+    // a joining member learns the cluster id from the first member that contacts it
+    this.clusterId = config.initialClusterId().orElse(0);
+    state.clusterId = clusterId;
   }
 
   /**
@@ -162,16 +174,18 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             MAX_CHECKPOINTS);
 
     List<Long> voters = new ArrayList<>();
-    List<PeerEndpoint> peers = new ArrayList<>();
+    List<Member> initialMembers = new ArrayList<>();
     long raftId = raftIds.register(memberId);
     for (Map.Entry<String, PeerAddress> member : config.initialCluster().entrySet()) {
-      long id = raftIds.register(MemberIds.memberId(config.clusterToken(), member.getKey()));
-      voters.add(id);
-      if (id != raftId) {
-        peers.add(new PeerEndpoint(id, member.getValue().host(), member.getValue().port()));
-      }
+      long publicId = MemberIds.memberId(config.clusterToken(), member.getKey());
+      voters.add(raftIds.register(publicId));
+      initialMembers.add(new Member(publicId, member.getKey(), member.getValue(), false));
     }
     long[] voterIds = voters.stream().mapToLong(Long::longValue).toArray();
+    membershipTable.reset(clusterId, initialMembers);
+    membership =
+        new NodeMembership(
+            config.memberName(), memberId, membershipTable, pending, callbacks, this::header, this);
     MvccConfig mvccConfig =
         MvccConfig.builder()
             .maxKeyBytes(limits.maxKeyBytes())
@@ -188,34 +202,42 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
                         RaftLogConfig.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES, config.snapshotCount()))
                 .build());
     log = new WalRaftLogStore(wal);
-    if (wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty()) {
+    DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
+    boolean emptyLog = wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty();
+    if (emptyLog && !config.isJoiningExisting()) {
       MvccStore empty = MvccStore.create(mvccConfig);
+      // the bootstrap snapshot carries the initial membership with addresses: a member that
+      // joins later may be sent exactly this snapshot
+      byte[] extra = Applier.extraBytes(dedup, List.of(), membership);
       wal.bootstrap(
-          ConfState.of(voterIds, new long[0]),
-          out -> empty.view().writeSnapshot(out, 1, new byte[0]));
+          ConfState.of(voterIds, new long[0]), out -> empty.view().writeSnapshot(out, 1, extra));
     }
     RestartState restart = wal.restartState();
     byte[] restoredExtra;
-    DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
-    try (InputStream in = wal.openSnapshotStateMachine()) {
-      RestoredStore restored = MvccStore.restore(in, mvccConfig);
-      stores = new StoreHolder(restored.store());
-      restoredExtra = restored.extra();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore the store of " + config.dataDir(), e);
-    }
+    if (emptyLog && config.isJoiningExisting()) {
+      // joining: an empty log and store; the leader sends its snapshot once we are added
+      stores = new StoreHolder(MvccStore.create(mvccConfig));
+      restoredExtra = new byte[0];
+    } else
+      try (InputStream in = wal.openSnapshotStateMachine()) {
+        RestoredStore restored = MvccStore.restore(in, mvccConfig);
+        stores = new StoreHolder(restored.store());
+        restoredExtra = restored.extra();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot restore the store of " + config.dataDir(), e);
+      }
     state.appliedIndex = restart.appliedIndex();
     hubs =
         new HubHolder(
-            () ->
-                WatchHub.builder()
-                    .memberName(config.memberName())
-                    .ids(clusterId, memberId)
-                    .raftTerm(() -> state.term)
-                    .views(stores::view)
-                    .callbackExecutor(callbacks)
-                    .progressNotifyInterval(config.progressNotifyInterval())
-                    .build());
+            WatchHub.builder()
+                .memberName(config.memberName())
+                .ids(() -> state.clusterId, memberId)
+                .raftTerm(() -> state.term)
+                .views(stores::view)
+                .callbackExecutor(callbacks)
+                .progressNotifyInterval(config.progressNotifyInterval())
+                .maxWatchers(config.maxWatchers())
+                .build());
     RawNode node =
         new RawNode(
             RaftConfig.builder(raftId)
@@ -245,6 +267,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             callbacks,
             state,
             APPLY_QUEUE_BATCHES);
+    applier.membership(membership);
     applier.restoreExtra(restoredExtra);
     owner =
         new RaftOwner(
@@ -260,7 +283,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             callbacks,
             pending,
             INBOX_CAPACITY,
-            () -> callbacks.execute(() -> ready.complete(null)));
+            () -> callbacks.execute(this::leaderKnown));
     RequestIdGenerator ids = new RequestIdGenerator(memberId, config.clock().wallMillis());
     proposer = new Proposer(this, limits, ids);
     kv = new NodeKV(this, limits, proposer);
@@ -275,17 +298,49 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
             pending::size,
             this::peerTraffic);
 
+    cluster =
+        new NodeCluster(
+            this,
+            config.clusterToken(),
+            config.maxLearners(),
+            membership,
+            ids,
+            callbacks,
+            state.failedRequests,
+            config.requestTimeout(),
+            config.clock()::nanoTime);
+    owner.tickHook(cluster::tick);
+    owner.stepGuard(this::forwardedProposalAllowed);
+
     PeerAddress listen = config.peerListen();
+    PeerAddress advertised = config.advertisedPeerAddress();
+    List<PeerEndpoint> peers = new ArrayList<>();
+    for (Member m : membershipTable.view().members()) {
+      if (m.id() != memberId) {
+        peers.add(endpoint(m));
+        transportPeers.put(RaftIds.raftId(m.id()), m.peerAddress());
+      }
+    }
     PeerTransportBuilder tb =
         PeerTransport.builder()
             .localMemberId(raftId)
-            .clusterId(clusterId)
+            .clusterId(state.clusterId)
             .listenAddress(new InetSocketAddress(listen.host(), listen.port()))
+            .advertisedAddress(
+                InetSocketAddress.createUnresolved(advertised.host(), advertised.port()))
             .peers(peers)
+            .peerAdmission(this::admit)
+            .removalListener(this::removedBy)
             .inbound(owner)
             .reachabilityListener(owner::onUnreachable)
             .snapshotDirectory(config.dataDir().resolve("snap-in"));
-    config.tls().ifPresent(tls -> tb.tls(tlsConfig(tls)));
+    config
+        .tls()
+        .ifPresent(
+            tls ->
+                tb.tls(
+                    tlsConfig(tls)
+                        .withIdentityVerifier(MemberCertificates.verifier(config.clusterToken()))));
     transport = tb.build();
     transport.start();
     owner.transport(transport);
@@ -294,6 +349,160 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     AgentRunner.startOnThread(applierRunner);
     ownerRunner = new AgentRunner(idle(), this::onAgentError, null, owner);
     AgentRunner.startOnThread(ownerRunner);
+  }
+
+  private static PeerEndpoint endpoint(Member m) {
+    return new PeerEndpoint(RaftIds.raftId(m.id()), m.peerAddress().host(), m.peerAddress().port());
+  }
+
+  /**
+   * Event loop: may a member this transport does not know connect? Yes when it is in the replicated
+   * membership (its addition was applied here but the transport raced ahead), or while this member
+   * is joining and not yet part of the membership it knows: the cluster that added it contacts it
+   * first. Never a removed member.
+   */
+  private boolean admit(long dialerClusterId, long dialerRaftId, InetSocketAddress address) {
+    MembershipTable.View view = membershipTable.view();
+    if (state.clusterId != 0 && dialerClusterId != state.clusterId) {
+      return false;
+    }
+    for (Member m : view.members()) {
+      if (RaftIds.raftId(m.id()) == dialerRaftId) {
+        return true;
+      }
+    }
+    for (long removed : view.removedIds()) {
+      if (RaftIds.raftId(removed) == dialerRaftId) {
+        return false;
+      }
+    }
+    boolean joining = config.isJoiningExisting() && view.member(memberId) == null;
+    if (joining) {
+      LOG.info(
+          "member {} (joining) admits member {} of cluster {} at {}",
+          config.memberName(),
+          dialerRaftId,
+          Long.toHexString(dialerClusterId),
+          address);
+    }
+    return joining;
+  }
+
+  /**
+   * Owner thread: a leader checks a membership change a follower forwarded as it would its own
+   * (reachable quorum, learner readiness) and drops a refused one; the follower's caller times out.
+   */
+  private boolean forwardedProposalAllowed(RawNode node, Message m) {
+    if (m.type() != MessageType.PROP || node.role() != StateRole.LEADER) {
+      return true;
+    }
+    for (Entry e : m.entries()) {
+      if (e.type() == EntryType.CONF_CHANGE) {
+        EtchException refused;
+        try {
+          refused = NodeCluster.forwardedCheck(ConfChangeCodec.decode(e.data()), node.status());
+        } catch (RuntimeException undecodable) {
+          return true; // Raft refuses it itself
+        }
+        if (refused != null) {
+          LOG.warn(
+              "member {} (leader) drops a membership change forwarded by {}: {}",
+              config.memberName(),
+              m.from(),
+              refused.getMessage());
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Event loop: a peer refused us as removed from the cluster. */
+  private void removedBy(long peerRaftId) {
+    if (membershipTable.view().member(memberId) == null && !config.isJoiningExisting()) {
+      return;
+    }
+    LOG.warn(
+        "member {}: member {} says this member was removed from the cluster",
+        config.memberName(),
+        peerRaftId);
+    selfRemoved();
+  }
+
+  private void leaderKnown() {
+    if (!config.isJoiningExisting() || membershipTable.view().member(memberId) != null) {
+      ready.complete(null);
+    }
+  }
+
+  @Override
+  public void changed(MembershipTable.View view) {
+    if (view.clusterId() != 0) {
+      state.clusterId = view.clusterId();
+    }
+    Member self = view.member(memberId);
+    state.learner = self != null && self.learner();
+    for (Member m : view.members()) {
+      raftIds.register(m.id());
+    }
+    syncTransport(view);
+    if (self != null && config.isJoiningExisting() && state.leaderId != 0) {
+      callbacks.execute(() -> ready.complete(null));
+    }
+  }
+
+  /** Applier thread (or start): the transport's peers follow the replicated membership. */
+  private void syncTransport(MembershipTable.View view) {
+    synchronized (transportPeers) {
+      syncTransportLocked(view);
+    }
+  }
+
+  private void syncTransportLocked(MembershipTable.View view) {
+    if (transport == null || closed) {
+      return;
+    }
+    for (Member m : view.members()) {
+      long id = RaftIds.raftId(m.id());
+      if (m.id() == memberId) {
+        continue;
+      }
+      PeerAddress known = transportPeers.get(id);
+      if (known == null) {
+        try {
+          transport.addPeer(endpoint(m));
+        } catch (IllegalArgumentException e) {
+          // admitted by the transport when it dialled us first
+          transport.updatePeer(endpoint(m));
+        }
+        transportPeers.put(id, m.peerAddress());
+      } else if (!known.equals(m.peerAddress())) {
+        transport.updatePeer(endpoint(m));
+        transportPeers.put(id, m.peerAddress());
+      }
+    }
+    if (view.member(memberId) == null) {
+      return; // joining, or removed: keep every peer (a removed leader still hands over)
+    }
+    for (long removed : view.removedIds()) {
+      long id = RaftIds.raftId(removed);
+      if (transportPeers.remove(id) != null) {
+        transport.removePeer(id);
+      }
+    }
+  }
+
+  @Override
+  public void selfRemoved() {
+    if (closed) {
+      return;
+    }
+    LOG.warn("member {} was removed from the cluster; stopping", config.memberName());
+    closeError = new MemberRemovedException(config.memberName(), memberId);
+    // close() waits for the owner and applier threads, so it cannot run on either of them
+    Thread stopper = new Thread(this::close, "etch-removed-" + config.memberName());
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   private static TlsConfig tlsConfig(TlsSettings tls) {
@@ -343,11 +552,15 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   private List<PeerTraffic> peerTraffic() {
     List<PeerTraffic> out = new ArrayList<>();
-    for (Map.Entry<String, PeerAddress> member : config.initialCluster().entrySet()) {
-      long id = MemberIds.memberId(config.clusterToken(), member.getKey());
+    for (Member member : membershipTable.view().members()) {
+      long id = member.id();
       if (id != memberId) {
-        var stats = transport.peerStats(RaftIds.raftId(id));
-        out.add(new PeerTraffic(id, stats.bytesOut(), stats.bytesIn()));
+        try {
+          var stats = transport.peerStats(RaftIds.raftId(id));
+          out.add(new PeerTraffic(id, stats.bytesOut(), stats.bytesIn()));
+        } catch (IllegalArgumentException e) {
+          // added to the membership, not yet to the transport
+        }
       }
     }
     return out;
@@ -368,6 +581,48 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   public Maintenance maintenance() {
     return maintenance;
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  /** The leader's member id as this member knows it (0: none). */
+  long leaderMemberId() {
+    return state.leaderMemberId();
+  }
+
+  /** Any thread: hands a command to the owner thread; false when its queue is full or closed. */
+  boolean submitToOwner(RaftOwner.Command command) {
+    return !closed && owner.submit(command);
+  }
+
+  /**
+   * Proposes an encoded membership change; {@code check} runs first on the owner thread when this
+   * member leads. The future completes once the change is applied here.
+   */
+  CompletableFuture<Object> proposeConfChange(
+      String operation, long requestId, byte[] confChange, NodeCluster.LeaderCheck check) {
+    PendingProposal p =
+        new PendingProposal(
+            operation, requestId, confChange, deadlineNs(), state.failedRequests, true);
+    pending.add(p);
+    RaftOwner.Propose propose = new RaftOwner.Propose(p);
+    submit(
+        p,
+        () -> pending.remove(p),
+        owner -> {
+          if (owner.raft().role() == StateRole.LEADER) {
+            EtchException refused = check.check(owner.raft().status());
+            if (refused != null) {
+              pending.remove(p);
+              p.fail(refused, callbacks);
+              return;
+            }
+          }
+          propose.execute(owner);
+        });
+    return p.future;
   }
 
   /** The address the transport listens on. */
@@ -392,7 +647,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
 
   @Override
   public Header header(long revision) {
-    return new Header(clusterId, memberId, revision, state.term);
+    return new Header(state.clusterId, memberId, revision, state.term);
   }
 
   private long deadlineNs() {
@@ -437,7 +692,7 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
   @Override
   public CompletableFuture<GetResponse> serializableRead(Supplier<GetResponse> read) {
     if (closed) {
-      return CompletableFuture.failedFuture(new NodeClosedException(config.memberName()));
+      return CompletableFuture.failedFuture(closedError());
     }
     CompletableFuture<GetResponse> f = new CompletableFuture<>();
     callbacks.execute(
@@ -464,13 +719,19 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
       unregister.run();
       p.fail(
           closed
-              ? new NodeClosedException(config.memberName())
+              ? closedError()
               : new io.etch.RequestTimeoutException(p.operation, java.time.Duration.ZERO),
           callbacks);
     } else if (closed) {
       // close() may have failed the registry before this request was registered
-      p.fail(new NodeClosedException(config.memberName()), callbacks);
+      p.fail(closedError(), callbacks);
     }
+  }
+
+  /** What requests fail with once closed: {@code MemberRemovedException} after a removal. */
+  private RuntimeException closedError() {
+    RuntimeException e = closeError;
+    return e != null ? e : new NodeClosedException(config.memberName());
   }
 
   @Override
@@ -493,9 +754,12 @@ public final class NodeRuntime implements NodeServices, AutoCloseable {
     if (hubs != null) {
       hubs.close();
     }
-    NodeClosedException closedError = new NodeClosedException(config.memberName());
+    RuntimeException closedError = closedError();
     if (callbacks != null) {
       pending.failAll(closedError, callbacks);
+      if (cluster != null) {
+        cluster.failAll(closedError);
+      }
       ready.completeExceptionally(closedError);
     }
     if (log != null) {

@@ -11,12 +11,18 @@ import java.util.concurrent.atomic.LongAdder;
 final class NodeState {
   volatile long term;
 
+  /** The cluster id; a joining member learns it with the membership (0 until then). */
+  volatile long clusterId;
+
   /** The leader's Raft id (0: none); see {@link #leaderMemberId()}. */
   volatile long leaderId;
 
   volatile long leaderChanges;
   volatile long commitIndex;
+
+  /** Whether this member is a learner (written with the replicated membership, applier-side). */
   volatile boolean learner;
+
   volatile long appliedIndex;
 
   /** The raised alarms, in the order they were raised (applier-written, replicated state). */

@@ -10,13 +10,27 @@ final class PendingProposal extends Pending<Object> {
   final long requestId;
   final byte[] payload;
 
+  /** Whether {@code payload} is an encoded membership change ({@code ConfChangeCodec}). */
+  final boolean confChange;
+
   /** Owner thread only: the tick at which to propose (again). */
   long proposeAtTick;
 
   PendingProposal(
       String operation, long requestId, byte[] payload, long deadlineNs, LongAdder failures) {
+    this(operation, requestId, payload, deadlineNs, failures, false);
+  }
+
+  PendingProposal(
+      String operation,
+      long requestId,
+      byte[] payload,
+      long deadlineNs,
+      LongAdder failures,
+      boolean confChange) {
     super(operation, deadlineNs, failures);
     this.requestId = requestId;
     this.payload = payload;
+    this.confChange = confChange;
   }
 }

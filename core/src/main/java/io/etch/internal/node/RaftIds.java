@@ -6,7 +6,9 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * Member ids ({@code MemberIds}: unsigned 64-bit) as Raft and the transport see them (positive
  * {@code long}s): the sign bit cleared, 0 mapped to 1. Keeps the reverse mapping for the members it
- * was told about, so a Raft leader id can be reported as the member's public id.
+ * was told about, so a Raft leader id can be reported as the member's public id. Members are
+ * registered at start and as the replicated membership changes (applier thread), and looked up from
+ * any thread, hence the lock.
  */
 final class RaftIds {
   private final Long2LongHashMap toMember = new Long2LongHashMap(0);
@@ -21,7 +23,7 @@ final class RaftIds {
    *
    * @throws InvalidArgumentException when two members map to the same Raft id
    */
-  long register(long memberId) {
+  synchronized long register(long memberId) {
     long raftId = raftId(memberId);
     long previous = toMember.get(raftId);
     if (previous != 0 && previous != memberId) {
@@ -38,7 +40,7 @@ final class RaftIds {
   }
 
   /** The public member id of Raft id {@code raftId}; 0 for 0 ("none"), itself when unknown. */
-  long memberId(long raftId) {
+  synchronized long memberId(long raftId) {
     if (raftId == 0) {
       return 0;
     }

@@ -3,7 +3,6 @@ package io.etch.internal.node;
 import io.etch.Clock;
 import io.etch.NoLeaderException;
 import io.etch.RequestTimeoutException;
-import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
 import io.etch.raft.Message;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.stream.LongStream;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -87,7 +85,9 @@ final class RaftOwner implements Agent, Inbound {
   private record Step(Message message) implements Command {
     @Override
     public void execute(RaftOwner owner) {
-      owner.node.step(message);
+      if (owner.stepGuard.test(owner.node, message)) {
+        owner.node.step(message);
+      }
     }
   }
 
@@ -172,6 +172,8 @@ final class RaftOwner implements Agent, Inbound {
   private final PendingRegistry pending;
   private final ManyToOneConcurrentArrayQueue<Command> inbox;
   private PeerTransport transport;
+  private java.util.function.Consumer<RawNode> tickHook = n -> {};
+  private java.util.function.BiPredicate<RawNode, Message> stepGuard = (n, m) -> true;
   private Runnable onLeaderKnown;
 
   private final ArrayList<PendingProposal> inflight = new ArrayList<>();
@@ -237,6 +239,24 @@ final class RaftOwner implements Agent, Inbound {
   /** Set once, before the owner thread starts. */
   void transport(PeerTransport transport) {
     this.transport = transport;
+  }
+
+  /** Set once, before the owner thread starts: called on every tick (leadership moves). */
+  void tickHook(java.util.function.Consumer<RawNode> hook) {
+    this.tickHook = hook;
+  }
+
+  /**
+   * Set once, before the owner thread starts: decides whether a peer message is stepped (the
+   * leader's membership checks on forwarded membership changes).
+   */
+  void stepGuard(java.util.function.BiPredicate<RawNode, Message> guard) {
+    this.stepGuard = guard;
+  }
+
+  /** Owner thread only: the raft core, for commands that inspect it (membership checks). */
+  RawNode raft() {
+    return node;
   }
 
   /** Any thread: false when the inbound queue is full. */
@@ -319,6 +339,7 @@ final class RaftOwner implements Agent, Inbound {
       ticks++;
       nextTickNs = Math.max(nextTickNs + tickNs, now - tickNs);
       onTick(now);
+      tickHook.accept(node);
       publish();
       work++;
     }
@@ -353,8 +374,8 @@ final class RaftOwner implements Agent, Inbound {
     List<Entry> committed = rd.committedEntries();
     for (Entry e : committed) {
       if (e.type() == EntryType.CONF_CHANGE) {
-        ConfState conf = node.applyConfChange(ConfChangeCodec.decode(e.data()));
-        state.learner = LongStream.of(conf.learners()).anyMatch(id -> id == memberId);
+        // the learner flag is published by the applier with the replicated membership
+        node.applyConfChange(ConfChangeCodec.decode(e.data()));
       }
     }
     List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
@@ -440,12 +461,30 @@ final class RaftOwner implements Agent, Inbound {
 
   private void propose(PendingProposal p) {
     try {
-      node.propose(p.payload);
+      if (p.confChange) {
+        node.proposeConfChange(ConfChangeCodec.decode(p.payload));
+      } else {
+        node.propose(p.payload);
+      }
       p.proposeAtTick = ticks + retryTicks;
     } catch (ProposalDroppedException e) {
       switch (e.reason()) {
-        case NO_LEADER, LEADERSHIP_TRANSFER_IN_PROGRESS, UNCOMMITTED_SIZE_LIMIT, NOT_LEADER ->
+        case NO_LEADER,
+            LEADERSHIP_TRANSFER_IN_PROGRESS,
+            UNCOMMITTED_SIZE_LIMIT,
+            NOT_LEADER,
+            CONF_CHANGE_IN_PROGRESS ->
             p.proposeAtTick = ticks + 1;
+        case INVALID_CONF_CHANGE -> {
+          if (p.proposeAtTick > 0) {
+            // a re-proposal of a change that was applied meanwhile: wait for its apply here
+            p.proposeAtTick = Long.MAX_VALUE;
+            return;
+          }
+          inflight.remove(p);
+          pending.remove(p);
+          p.fail(new io.etch.InvalidArgumentException("member", e.getMessage()), callbacks);
+        }
         default -> {
           inflight.remove(p);
           pending.remove(p);

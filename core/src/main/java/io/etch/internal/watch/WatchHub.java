@@ -3,6 +3,7 @@ package io.etch.internal.watch;
 import io.etch.ByteSequence;
 import io.etch.CompactedException;
 import io.etch.NodeClosedException;
+import io.etch.TooManyWatchersException;
 import io.etch.kv.Header;
 import io.etch.storage.mvcc.Event;
 import io.etch.storage.mvcc.MvccView;
@@ -33,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * <h2>How the node drives it</h2>
  *
  * The applier calls {@link #onApplied(long, List)} after each applied write with the write's events
- * (all of one revision, in request order); users call {@link #watch}; the node calls {@link
- * #close()} when it closes. The hub reads history from the {@code Supplier<MvccView>} it was given
- * and runs listeners on the callback executor it was given. It owns one thread, {@code
- * etch-watch-<member>}, for catch-up and (by default) progress ticks, and stops it on close.
+ * (all of one revision, in request order); users call {@link #watch}; the applier calls {@link
+ * #restore} when it replaced the store with the leader's snapshot; the node calls {@link #close()}
+ * when it closes. At most {@code maxWatchers} watches are open at once. The hub reads history from
+ * the {@code Supplier<MvccView>} it was given and runs listeners on the callback executor it was
+ * given. It owns one thread, {@code etch-watch-<member>}, for catch-up and (by default) progress
+ * ticks, and stops it on close.
  *
  * <h2>Two groups</h2>
  *
@@ -80,13 +83,14 @@ public final class WatchHub implements Watch, AutoCloseable {
   private static final WatcherState[] NONE = new WatcherState[0];
 
   private final String memberName;
-  private final long clusterId;
+  private final java.util.function.LongSupplier clusterId;
   private final long memberId;
   private final LongSupplier raftTerm;
   private final Supplier<MvccView> views;
   private final Executor callbackExecutor;
   private final int maxPendingEvents;
   private final long maxPendingBytes;
+  private final int maxWatchers;
   private final ScheduledThreadPoolExecutor hubThread;
   private final CatchUp catchUp;
   private final ProgressTimer.Cancellable progressTimer;
@@ -116,6 +120,7 @@ public final class WatchHub implements Watch, AutoCloseable {
     this.callbackExecutor = b.callbackExecutor;
     this.maxPendingEvents = b.maxPendingEventsPerWatcher;
     this.maxPendingBytes = b.maxPendingBytesPerWatcher;
+    this.maxWatchers = b.maxWatchers;
     this.lastNotified = views.get().revision();
     String threadName = "etch-watch-" + memberName;
     this.hubThread =
@@ -164,6 +169,8 @@ public final class WatchHub implements Watch, AutoCloseable {
     synchronized (groupLock) {
       if (closed) {
         schedule = w.end(new NodeClosedException(memberName), true);
+      } else if (registry.size() >= maxWatchers) {
+        schedule = w.end(new TooManyWatchersException(memberName, maxWatchers), true);
       } else {
         schedule = w.enqueue(WatchResponse.created(header(lastNotified)), 0, 0);
         long start = option.startRevision();
@@ -360,6 +367,53 @@ public final class WatchHub implements Watch, AutoCloseable {
     w.scratchBytes += EventMapper.sizeBytes(e, w.prevKv);
   }
 
+  /**
+   * The store was replaced by a snapshot installed from the leader (etcd's {@code
+   * watchableStore.Restore}); call on the applier thread after the {@code views} supplier returns
+   * the restored store, before notifying any revision after it. Every synced watcher becomes
+   * unsynced at its position and catches up from the restored store: it goes on seamlessly when the
+   * restored history still holds every revision from its position, and ends with {@code
+   * CompactedException} (carrying the restored store's compacted revision and its position) when
+   * the leader compacted some away. Watchers already catching up simply read the new store from
+   * their position. Notifications continue at {@code restored.revision() + 1}.
+   *
+   * @throws IllegalArgumentException when {@code restored} is behind the last notified revision (a
+   *     snapshot from the leader is always ahead of what this member applied)
+   */
+  public void restore(MvccView restored) {
+    Objects.requireNonNull(restored, "restored");
+    int moved = 0;
+    synchronized (groupLock) {
+      if (closed) {
+        return;
+      }
+      long revision = restored.revision();
+      if (revision < lastNotified) {
+        throw new IllegalArgumentException(
+            "restore to revision "
+                + revision
+                + " behind the last notified revision "
+                + lastNotified
+                + ": a restored snapshot must not go back in history");
+      }
+      for (WatcherState w : registry.values()) {
+        if (w.synced) {
+          w.synced = false;
+          catchUp.add(w); // its nextRev is the first revision it still needs
+          moved++;
+        }
+      }
+      synced.clear();
+      lastNotified = revision;
+    }
+    LOG.info(
+        "watch hub of {}: store restored at revision {}; {} synced watchers catch up from it",
+        memberName,
+        restored.revision(),
+        moved);
+    catchUp.kick();
+  }
+
   // --------------------------------------------------------------------------- catch-up side
 
   /** Queues a catch-up response (hub thread). */
@@ -382,7 +436,8 @@ public final class WatchHub implements Watch, AutoCloseable {
       if (viewRevision < lastNotified) {
         return false;
       }
-      w.nextRev = viewRevision + 1;
+      // a watcher moved here by restore() may start beyond the view (a future start revision)
+      w.nextRev = Math.max(w.nextRev, viewRevision + 1);
       w.caughtUpTo = viewRevision;
       w.synced = true;
       w.sentSinceTick = true;
@@ -455,7 +510,7 @@ public final class WatchHub implements Watch, AutoCloseable {
   }
 
   Header header(long revision) {
-    return new Header(clusterId, memberId, revision, raftTerm.getAsLong());
+    return new Header(clusterId.getAsLong(), memberId, revision, raftTerm.getAsLong());
   }
 
   // ------------------------------------------------------------------------------------ state
@@ -522,7 +577,7 @@ public final class WatchHub implements Watch, AutoCloseable {
    */
   public static final class Builder {
     private String memberName;
-    private long clusterId;
+    private java.util.function.LongSupplier clusterId = () -> 0;
     private long memberId;
     private LongSupplier raftTerm = () -> 0;
     private Supplier<MvccView> views;
@@ -532,6 +587,7 @@ public final class WatchHub implements Watch, AutoCloseable {
     private int maxPendingEventsPerWatcher = 1024;
     private long maxPendingBytesPerWatcher = 4L << 20;
     private int catchUpPageEvents = 1000;
+    private int maxWatchers = 100_000;
 
     private Builder() {}
 
@@ -543,6 +599,14 @@ public final class WatchHub implements Watch, AutoCloseable {
 
     /** Ids for response headers. */
     public Builder ids(long clusterId, long memberId) {
+      return ids(() -> clusterId, memberId);
+    }
+
+    /**
+     * The cluster id as it is known now (a joining member learns it from the cluster) and this
+     * member's id, for response headers.
+     */
+    public Builder ids(java.util.function.LongSupplier clusterId, long memberId) {
       this.clusterId = clusterId;
       this.memberId = memberId;
       return this;
@@ -589,6 +653,15 @@ public final class WatchHub implements Watch, AutoCloseable {
       return this;
     }
 
+    /**
+     * The most open watches (default 100,000); one more ends at once with {@code
+     * onError(TooManyWatchersException)}, without CREATED.
+     */
+    public Builder maxWatchers(int maxWatchers) {
+      this.maxWatchers = maxWatchers;
+      return this;
+    }
+
     /** Events read from history per catch-up step (default 1000). */
     public Builder catchUpPageEvents(int events) {
       this.catchUpPageEvents = events;
@@ -617,6 +690,9 @@ public final class WatchHub implements Watch, AutoCloseable {
       if (maxPendingBytesPerWatcher < 2) {
         throw new IllegalStateException(
             "maxPendingBytesPerWatcher must be >= 2, got " + maxPendingBytesPerWatcher);
+      }
+      if (maxWatchers < 1) {
+        throw new IllegalStateException("maxWatchers must be positive, got " + maxWatchers);
       }
       if (catchUpPageEvents < 1) {
         throw new IllegalStateException(

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A listener that records everything and fails on two concurrent calls or any call after the end.
  */
-class Recorder implements Watch.Listener {
+public class Recorder implements Watch.Listener {
   private final List<WatchResponse> responses = new ArrayList<>();
   private final AtomicBoolean inCall = new AtomicBoolean();
   private volatile boolean completed;
@@ -59,11 +59,11 @@ class Recorder implements Watch.Listener {
     exit();
   }
 
-  synchronized List<WatchResponse> responses() {
+  public synchronized List<WatchResponse> responses() {
     return new ArrayList<>(responses);
   }
 
-  synchronized List<WatchEvent> events() {
+  public synchronized List<WatchEvent> events() {
     List<WatchEvent> out = new ArrayList<>();
     for (WatchResponse r : responses) {
       out.addAll(r.events());
@@ -72,7 +72,7 @@ class Recorder implements Watch.Listener {
   }
 
   /** The last event revision delivered, 0 if none. */
-  synchronized long lastEventRevision() {
+  public synchronized long lastEventRevision() {
     long last = 0;
     for (WatchResponse r : responses) {
       for (WatchEvent e : r.events()) {
@@ -83,7 +83,7 @@ class Recorder implements Watch.Listener {
   }
 
   /** The latest progress bookmark, 0 if none. */
-  synchronized long lastProgress() {
+  public synchronized long lastProgress() {
     long last = 0;
     for (WatchResponse r : responses) {
       if (r.kind() == WatchResponse.Kind.PROGRESS) {
@@ -93,19 +93,19 @@ class Recorder implements Watch.Listener {
     return last;
   }
 
-  boolean completed() {
+  public boolean completed() {
     return completed;
   }
 
-  Throwable error() {
+  public Throwable error() {
     return error;
   }
 
-  boolean ended() {
+  public boolean ended() {
     return completed || error != null;
   }
 
-  void assertSane() {
+  public void assertSane() {
     if (violation != null) {
       fail(violation);
     }

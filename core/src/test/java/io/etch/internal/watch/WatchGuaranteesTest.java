@@ -17,6 +17,8 @@ import io.etch.watch.WatchEvent;
 import io.etch.watch.WatchOption;
 import io.etch.watch.WatchResponse;
 import io.etch.watch.Watcher;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * Every guarantee etcd documents, checked against the committed history over seeded random
  * workloads: puts, deletes, multi-key transactions, compaction racing with catching-up watchers,
  * watchers created at random old (and future) revisions, watchers closed and resumed from the last
- * revision seen + 1, periodic and requested progress, and slow listeners that hold their executor
- * thread until the end, on a real thread pool.
+ * revision seen + 1, periodic and requested progress, snapshot installs ({@link WatchHub#restore}
+ * after writes the member missed), and slow listeners that hold their executor thread until the
+ * end, on a real thread pool.
  */
 class WatchGuaranteesTest {
   private static final Long FIXED_SEED = Long.getLong("etch.seed");
@@ -48,6 +51,7 @@ class WatchGuaranteesTest {
 
   private int compactedErrors;
   private int stepsWithUnsynced;
+  private int restores;
 
   static ConditionFactory await() {
     return Awaitility.await()
@@ -68,6 +72,7 @@ class WatchGuaranteesTest {
     // the workloads did exercise the slow paths
     assertTrue(compactedErrors > 0, "no watcher was overtaken by compaction");
     assertTrue(stepsWithUnsynced > 0, "no watcher ever fell behind");
+    assertTrue(restores > 0, "no snapshot install");
   }
 
   /** The same workloads over many more seeds (run with {@code -Psoak}). */
@@ -109,25 +114,27 @@ class WatchGuaranteesTest {
   private void run(long seed) throws Exception {
     String context = "seed " + seed + "; replay: " + REPLAY + seed;
     SplittableRandom rnd = new SplittableRandom(seed);
-    MvccStore store = MvccStore.create(MvccConfig.defaults());
+    // the member's store; a snapshot install replaces it
+    MvccStore[] current = {MvccStore.create(MvccConfig.defaults())};
     ExecutorService pool = Executors.newFixedThreadPool(6);
     ManualTimer timer = new ManualTimer();
     WatchHub hub =
         WatchHub.builder()
             .memberName("guarantees-" + seed)
-            .views(store::view)
+            .views(() -> current[0].view())
             .callbackExecutor(pool)
             .progressTimer(timer)
             .progressNotifyInterval(Duration.ofSeconds(1))
             .maxPendingEventsPerWatcher(2 + rnd.nextInt(8))
             .catchUpPageEvents(1 + rnd.nextInt(6))
             .build();
-    WatchModel model = new WatchModel(store, hub);
+    WatchModel model = new WatchModel(current[0], hub);
     Semaphore gate = new Semaphore(0);
     List<Logical> watches = new ArrayList<>();
     int slowCount = 0;
     try {
       for (int step = 0; step < 500; step++) {
+        MvccStore store = current[0];
         int p = rnd.nextInt(100);
         if (p < 40) {
           model.applied(store.put(PutRequest.of(b(key(rnd)), b("v" + step))));
@@ -176,18 +183,31 @@ class WatchGuaranteesTest {
           store.compact(lo + rnd.nextLong(store.revision() - lo + 1));
         } else if (p < 90) {
           timer.fire();
-        } else if (!watches.isEmpty()) {
+        } else if (p < 96 && !watches.isEmpty()) {
           watches.get(rnd.nextInt(watches.size())).current.requestProgress();
+        } else if (p >= 96) {
+          // a lagging member installs the leader's snapshot: writes it never applied, then the
+          // store is replaced by a snapshot holding them and the hub is restored over it
+          for (int i = rnd.nextInt(4); i > 0; i--) {
+            model.history.addAll(store.put(PutRequest.of(b(key(rnd)), b("m" + step))).events());
+          }
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          store.view().writeSnapshot(out, step, new byte[0]);
+          current[0] =
+              MvccStore.restore(new ByteArrayInputStream(out.toByteArray()), MvccConfig.defaults())
+                  .store();
+          hub.restore(current[0].view());
+          restores++;
         }
-        if (store.compactionPending()) {
-          store.compactStep(1 + rnd.nextInt(4));
+        if (current[0].compactionPending()) {
+          current[0].compactStep(1 + rnd.nextInt(4));
         }
         if (hub.stats().unsynced() > 0) {
           stepsWithUnsynced++;
         }
       }
       gate.release(1_000_000);
-      long finalRevision = store.revision();
+      long finalRevision = current[0].revision();
       for (Logical l : watches) {
         Recorder r = l.last();
         l.current.requestProgress();
@@ -203,7 +223,7 @@ class WatchGuaranteesTest {
       compactedErrors += errors;
       System.out.printf(
           "seed %d: %d revisions, %d watches, %d ended by compaction%n",
-          seed, store.revision(), watches.size(), errors);
+          seed, current[0].revision(), watches.size(), errors);
       assertTrue(hub.stats().synced() <= hub.stats().watchers(), context);
     } finally {
       gate.release(1_000_000);

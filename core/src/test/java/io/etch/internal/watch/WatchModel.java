@@ -24,7 +24,7 @@ import java.util.Set;
  * The committed history of a test store (every write's events, as the applier saw them) and the
  * validators of etcd's watch guarantees against it.
  */
-final class WatchModel {
+public final class WatchModel {
   final MvccStore store;
   final WatchHub hub;
 
@@ -47,6 +47,15 @@ final class WatchModel {
 
   /** What a watch of {@code range} from {@code startRevision} (inclusive) must deliver. */
   List<Event> expected(KeyRange range, long startRevision, boolean noPut, boolean noDelete) {
+    return expected(history, range, startRevision, noPut, noDelete);
+  }
+
+  /**
+   * What a watch of {@code range} from {@code startRevision} (inclusive) must deliver, given every
+   * committed event in revision order.
+   */
+  public static List<Event> expected(
+      List<Event> history, KeyRange range, long startRevision, boolean noPut, boolean noDelete) {
     List<Event> out = new ArrayList<>();
     for (Event e : history) {
       if (e.revision().main() < startRevision
@@ -66,7 +75,7 @@ final class WatchModel {
    * the history (a prefix of what is expected, the whole of it when {@code complete}); every
    * revision in one response, whole; every bookmark true; prevKv right when asked for.
    */
-  static void check(
+  public static void check(
       String context,
       List<WatchResponse> responses,
       List<Event> expected,

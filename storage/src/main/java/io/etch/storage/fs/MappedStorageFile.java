@@ -2,8 +2,10 @@ package io.etch.storage.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.core.io.ReferenceOwner;
@@ -35,7 +37,17 @@ final class MappedStorageFile implements StorageFile {
   private final long sizeBytes;
   private final WritePath writePath;
   private ByteBuffer pending;
+  private final UnsafeBuffer pendingView = new UnsafeBuffer(0, 0);
   private long pendingStart = -1;
+
+  /** Where buffered writes go: the mapping's channel, or one opened with O_DSYNC. */
+  private final FileChannel writeChannel;
+
+  /**
+   * Whether bytes may be dirty that did not go through {@link #writeChannel} as O_DSYNC writes (the
+   * zero-fill before the file was opened, writes into the mapping): then a sync must force.
+   */
+  private boolean forceNeeded = true;
 
   /** A failed flush of buffered writes: those bytes are gone, so every later write must fail. */
   private IOException writeFailure;
@@ -50,7 +62,8 @@ final class MappedStorageFile implements StorageFile {
       ReferenceOwner owner,
       MappedBytesStore store,
       long sizeBytes,
-      WritePath writePath) {
+      WritePath writePath,
+      FileChannel dsyncChannel) {
     this.path = path;
     this.mappedFile = mappedFile;
     this.owner = owner;
@@ -58,6 +71,7 @@ final class MappedStorageFile implements StorageFile {
     this.channel = mappedFile.raf().getChannel();
     this.sizeBytes = sizeBytes;
     this.writePath = writePath;
+    this.writeChannel = dsyncChannel != null ? dsyncChannel : channel;
     this.memory = new UnsafeBuffer(store.addressForWrite(0), Math.toIntExact(sizeBytes));
   }
 
@@ -73,10 +87,18 @@ final class MappedStorageFile implements StorageFile {
     }
     MappedFile mappedFile = MappedFile.ofSingle(path.toFile(), sizeBytes, false);
     ReferenceOwner owner = ReferenceOwner.temporary("etch-storage-file");
+    FileChannel dsyncChannel = null;
     try {
+      if (writePath == WritePath.BUFFERED_DSYNC) {
+        dsyncChannel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+      }
       MappedBytesStore store = mappedFile.acquireByteStore(owner, 0);
-      return new MappedStorageFile(path, mappedFile, owner, store, sizeBytes, writePath);
+      return new MappedStorageFile(
+          path, mappedFile, owner, store, sizeBytes, writePath, dsyncChannel);
     } catch (IOException | RuntimeException e) {
+      if (dsyncChannel != null) {
+        dsyncChannel.close();
+      }
       mappedFile.releaseLast();
       throw e;
     }
@@ -99,15 +121,10 @@ final class MappedStorageFile implements StorageFile {
     checkNoWriteFailure();
     if (writePath == WritePath.MAPPED_MEMORY) {
       memory.putBytes((int) position, src, srcOffset, lengthBytes);
+      forceNeeded = true;
       return;
     }
-    if (pending == null) {
-      pending = ByteBuffer.allocateDirect(PENDING_BYTES);
-    }
-    if (pendingStart >= 0
-        && (position != pendingStart + pending.position() || pending.remaining() < lengthBytes)) {
-      flush();
-    }
+    makeRoomInPending(position, lengthBytes);
     if (lengthBytes > pending.capacity()) {
       ByteBuffer copy = ByteBuffer.allocateDirect(lengthBytes);
       src.getBytes(srcOffset, copy, 0, lengthBytes);
@@ -119,6 +136,52 @@ final class MappedStorageFile implements StorageFile {
     }
     src.getBytes(srcOffset, pending, pending.position(), lengthBytes);
     pending.position(pending.position() + lengthBytes);
+  }
+
+  /**
+   * Hands out the next bytes of the write-behind buffer, so the caller encodes its record where it
+   * will be written from (no staging copy); the mapped write path and records larger than the
+   * buffer are staged as by default.
+   */
+  @Override
+  public void claim(long position, int lengthBytes, WriteClaim claim) throws IOException {
+    checkRange(position, lengthBytes);
+    checkNoWriteFailure();
+    if (writePath == WritePath.MAPPED_MEMORY || lengthBytes > PENDING_BYTES) {
+      claim.stage(position, lengthBytes);
+      return;
+    }
+    makeRoomInPending(position, lengthBytes);
+    claim.inPlace(this, pendingView, pending.position(), position, lengthBytes);
+  }
+
+  @Override
+  public void commit(WriteClaim claim) throws IOException {
+    if (!claim.isInPlaceOf(this)) {
+      write(claim.position(), claim.buffer(), claim.offset(), claim.lengthBytes());
+      return;
+    }
+    if (claim.offset() != pending.position()
+        || (pendingStart >= 0 && claim.position() != pendingStart + pending.position())) {
+      throw new IllegalStateException(
+          path + ": commit of a claim at " + claim.position() + " after other writes to the file");
+    }
+    if (pendingStart < 0) {
+      pendingStart = claim.position();
+    }
+    pending.position(pending.position() + claim.lengthBytes());
+  }
+
+  /** Flushes the write-behind buffer unless {@code lengthBytes} at {@code position} extend it. */
+  private void makeRoomInPending(long position, int lengthBytes) throws IOException {
+    if (pending == null) {
+      pending = ByteBuffer.allocateDirect(PENDING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      pendingView.wrap(pending);
+    }
+    if (pendingStart >= 0
+        && (position != pendingStart + pending.position() || pending.remaining() < lengthBytes)) {
+      flush();
+    }
   }
 
   private void flush() throws IOException {
@@ -147,7 +210,7 @@ final class MappedStorageFile implements StorageFile {
   private void writeFully(ByteBuffer bytes, long position) throws IOException {
     long at = position;
     while (bytes.hasRemaining()) {
-      at += channel.write(bytes, at);
+      at += writeChannel.write(bytes, at);
     }
   }
 
@@ -182,7 +245,10 @@ final class MappedStorageFile implements StorageFile {
   public void sync() throws IOException {
     checkNoWriteFailure();
     flush();
-    channel.force(false);
+    if (writeChannel == channel || forceNeeded) {
+      channel.force(false);
+      forceNeeded = false;
+    }
   }
 
   /** Hands buffered writes to the kernel (not durable) and unmaps the file. */
@@ -195,6 +261,9 @@ final class MappedStorageFile implements StorageFile {
       } finally {
         store.release(owner);
         mappedFile.releaseLast();
+        if (writeChannel != channel) {
+          writeChannel.close();
+        }
       }
     }
   }

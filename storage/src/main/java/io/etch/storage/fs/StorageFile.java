@@ -30,6 +30,23 @@ public interface StorageFile extends AutoCloseable {
    */
   void write(long position, DirectBuffer src, int srcOffset, int lengthBytes) throws IOException;
 
+  /**
+   * Points {@code claim} at {@code lengthBytes} bytes to be filled in place and written at {@code
+   * position} by {@link #commit}: the same as a {@link #write} of those bytes, without the caller
+   * staging them first. The default stages them in the claim's own buffer.
+   */
+  default void claim(long position, int lengthBytes, WriteClaim claim) throws IOException {
+    claim.stage(position, lengthBytes);
+  }
+
+  /**
+   * Writes the bytes of the last {@link #claim} (visible at once, not durable), exactly as {@link
+   * #write} would. No other call may come between a claim and its commit.
+   */
+  default void commit(WriteClaim claim) throws IOException {
+    write(claim.position(), claim.buffer(), claim.offset(), claim.lengthBytes());
+  }
+
   /** Copies {@code lengthBytes} bytes at {@code position} into {@code dst} at {@code dstOffset}. */
   void read(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
       throws IOException;

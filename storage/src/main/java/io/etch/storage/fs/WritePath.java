@@ -16,5 +16,14 @@ public enum WritePath {
    * written back takes a write-protect fault (ext4 {@code page_mkwrite}), which the benchmark shows
    * costing up to half of the throughput of large batches.
    */
-  MAPPED_MEMORY
+  MAPPED_MEMORY,
+  /**
+   * As {@link #BUFFERED_CHANNEL}, but the positional write goes through a channel opened with
+   * {@code O_DSYNC}: the write issued by a sync is itself the durability barrier (the kernel writes
+   * the range and flushes the device before returning, with fdatasync's guarantees and errors), one
+   * system call instead of a write and an fdatasync. A sync still forces once after the file was
+   * opened, for bytes that were written some other way (the zero-fill). Like PostgreSQL's {@code
+   * wal_sync_method=open_datasync}.
+   */
+  BUFFERED_DSYNC
 }

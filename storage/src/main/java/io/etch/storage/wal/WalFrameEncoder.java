@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -17,6 +18,8 @@ final class WalFrameEncoder {
   private final UnsafeBuffer buffer;
   private final CRC32C crc = new CRC32C();
   private int lastCrc;
+  private ByteBuffer crcSource;
+  private ByteBuffer crcView;
 
   WalFrameEncoder(int maxFrameBytes) {
     this.buffer =
@@ -42,25 +45,64 @@ final class WalFrameEncoder {
       int payloadLength,
       int prevCrc,
       int durableOffset) {
+    return encodeEntry(
+        buffer,
+        0,
+        index,
+        term,
+        entryType,
+        payload,
+        payloadOffset,
+        payloadLength,
+        prevCrc,
+        durableOffset);
+  }
+
+  /**
+   * Lays out an entry frame at {@code offset} of {@code dst} (which must be backed by a direct
+   * {@link ByteBuffer}, as a {@link io.etch.storage.fs.WriteClaim}'s buffer is) and returns its
+   * length. The hot path: no allocation, one payload copy, one checksum pass.
+   */
+  int encodeEntry(
+      MutableDirectBuffer dst,
+      int offset,
+      long index,
+      long term,
+      byte entryType,
+      DirectBuffer payload,
+      int payloadOffset,
+      int payloadLength,
+      int prevCrc,
+      int durableOffset) {
     int bodyLength = ENTRY_FIXED_BODY_LENGTH + payloadLength;
-    header(WalRecordType.ENTRY, (byte) 0, entryType, bodyLength, prevCrc, durableOffset);
-    buffer.putLong(ENTRY_INDEX_OFFSET, index);
-    buffer.putLong(ENTRY_TERM_OFFSET, term);
-    buffer.putBytes(ENTRY_PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
-    return finish(bodyLength);
+    header(
+        dst, offset, WalRecordType.ENTRY, (byte) 0, entryType, bodyLength, prevCrc, durableOffset);
+    dst.putLong(offset + ENTRY_INDEX_OFFSET, index);
+    dst.putLong(offset + ENTRY_TERM_OFFSET, term);
+    dst.putBytes(offset + ENTRY_PAYLOAD_OFFSET, payload, payloadOffset, payloadLength);
+    return finish(dst, offset, bodyLength);
   }
 
   int encodeHardState(WalHardState state, byte flags, int prevCrc, int durableOffset) {
     header(
-        WalRecordType.HARD_STATE, flags, (byte) 0, HARD_STATE_BODY_LENGTH, prevCrc, durableOffset);
+        buffer,
+        0,
+        WalRecordType.HARD_STATE,
+        flags,
+        (byte) 0,
+        HARD_STATE_BODY_LENGTH,
+        prevCrc,
+        durableOffset);
     buffer.putLong(HARD_STATE_TERM_OFFSET, state.term());
     buffer.putLong(HARD_STATE_VOTE_OFFSET, state.vote());
     buffer.putLong(HARD_STATE_COMMIT_OFFSET, state.commit());
-    return finish(HARD_STATE_BODY_LENGTH);
+    return finish(buffer, 0, HARD_STATE_BODY_LENGTH);
   }
 
   int encodeSnapshotMarker(WalSnapshotMarker marker, byte flags, int prevCrc, int durableOffset) {
     header(
+        buffer,
+        0,
         WalRecordType.SNAPSHOT_MARKER,
         flags,
         (byte) 0,
@@ -69,52 +111,90 @@ final class WalFrameEncoder {
         durableOffset);
     buffer.putLong(SNAPSHOT_INDEX_OFFSET, marker.index());
     buffer.putLong(SNAPSHOT_TERM_OFFSET, marker.term());
-    return finish(SNAPSHOT_BODY_LENGTH);
+    return finish(buffer, 0, SNAPSHOT_BODY_LENGTH);
   }
 
   int encodeTruncate(long fromIndex, int prevCrc, int durableOffset) {
     header(
-        WalRecordType.TRUNCATE, (byte) 0, (byte) 0, TRUNCATE_BODY_LENGTH, prevCrc, durableOffset);
+        buffer,
+        0,
+        WalRecordType.TRUNCATE,
+        (byte) 0,
+        (byte) 0,
+        TRUNCATE_BODY_LENGTH,
+        prevCrc,
+        durableOffset);
     buffer.putLong(TRUNCATE_FROM_INDEX_OFFSET, fromIndex);
-    return finish(TRUNCATE_BODY_LENGTH);
+    return finish(buffer, 0, TRUNCATE_BODY_LENGTH);
   }
 
   int encodeSegmentHeader(long sequence, long firstIndex, long segmentSizeBytes, int prevCrc) {
     header(
-        WalRecordType.SEGMENT_HEADER, (byte) 0, (byte) 0, SEGMENT_HEADER_BODY_LENGTH, prevCrc, 0);
+        buffer,
+        0,
+        WalRecordType.SEGMENT_HEADER,
+        (byte) 0,
+        (byte) 0,
+        SEGMENT_HEADER_BODY_LENGTH,
+        prevCrc,
+        0);
     buffer.putLong(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
     buffer.putInt(SEGMENT_FORMAT_VERSION_OFFSET, FORMAT_VERSION);
     buffer.putInt(SEGMENT_FORMAT_VERSION_OFFSET + 4, 0);
     buffer.putLong(SEGMENT_SEQUENCE_OFFSET, sequence);
     buffer.putLong(SEGMENT_FIRST_INDEX_OFFSET, firstIndex);
     buffer.putLong(SEGMENT_SIZE_OFFSET, segmentSizeBytes);
-    return finish(SEGMENT_HEADER_BODY_LENGTH);
+    return finish(buffer, 0, SEGMENT_HEADER_BODY_LENGTH);
   }
 
-  private void header(
+  private static void header(
+      MutableDirectBuffer dst,
+      int offset,
       WalRecordType type,
       byte flags,
       byte entryType,
       int bodyLength,
       int prevCrc,
       int durableOffset) {
-    buffer.putInt(FRAME_LENGTH_OFFSET, frameLength(bodyLength));
-    buffer.putInt(CRC_OFFSET, 0);
-    buffer.putInt(PREV_CRC_OFFSET, prevCrc);
-    buffer.putInt(DURABLE_OFFSET_OFFSET, durableOffset);
-    buffer.putByte(RECORD_TYPE_OFFSET, type.code());
-    buffer.putByte(FLAGS_OFFSET, flags);
-    buffer.putByte(ENTRY_TYPE_OFFSET, entryType);
-    buffer.putByte(ENTRY_TYPE_OFFSET + 1, (byte) 0);
-    buffer.putInt(BODY_LENGTH_OFFSET, bodyLength);
+    dst.putInt(offset + FRAME_LENGTH_OFFSET, frameLength(bodyLength));
+    dst.putInt(offset + CRC_OFFSET, 0);
+    dst.putInt(offset + PREV_CRC_OFFSET, prevCrc);
+    dst.putInt(offset + DURABLE_OFFSET_OFFSET, durableOffset);
+    dst.putByte(offset + RECORD_TYPE_OFFSET, type.code());
+    dst.putByte(offset + FLAGS_OFFSET, flags);
+    dst.putByte(offset + ENTRY_TYPE_OFFSET, entryType);
+    dst.putByte(offset + ENTRY_TYPE_OFFSET + 1, (byte) 0);
+    dst.putInt(offset + BODY_LENGTH_OFFSET, bodyLength);
   }
 
-  private int finish(int bodyLength) {
+  private int finish(MutableDirectBuffer dst, int offset, int bodyLength) {
     int frameLength = frameLength(bodyLength);
-    buffer.setMemory(
-        HEADER_LENGTH + bodyLength, frameLength - HEADER_LENGTH - bodyLength, (byte) 0);
-    lastCrc = checksum(crc, buffer, 0, bodyLength);
-    buffer.putInt(CRC_OFFSET, lastCrc);
+    int padding = frameLength - HEADER_LENGTH - bodyLength;
+    if (padding > 0) {
+      dst.setMemory(offset + HEADER_LENGTH + bodyLength, padding, (byte) 0);
+    }
+    lastCrc = checksum(dst, offset, bodyLength);
+    dst.putInt(offset + CRC_OFFSET, lastCrc);
     return frameLength;
+  }
+
+  /**
+   * {@link WalRecordDescriptor#checksum} without its per-call allocation: the view over {@code
+   * frame}'s byte buffer is made once per buffer and repositioned for each frame.
+   */
+  private int checksum(DirectBuffer frame, int offset, int bodyLength) {
+    ByteBuffer bytes = frame.byteBuffer();
+    if (bytes != crcSource) {
+      crcSource = bytes;
+      crcView = bytes.duplicate();
+    }
+    ByteBuffer view = crcView;
+    int base = (int) frame.wrapAdjustment() + offset;
+    crc.reset();
+    view.limit(base + CRC_OFFSET).position(base);
+    crc.update(view);
+    view.limit(base + HEADER_LENGTH + bodyLength).position(base + PREV_CRC_OFFSET);
+    crc.update(view);
+    return (int) crc.getValue();
   }
 }

@@ -2,6 +2,8 @@ package io.etch.storage.wal;
 
 import static io.etch.storage.wal.WalRecordDescriptor.*;
 
+import io.etch.storage.fs.StorageFile;
+import io.etch.storage.fs.WriteClaim;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * pre-allocated (zero-filled, {@link WalConfig#segmentSizeBytes()}) and mapped into memory. Records
  * are framed as {@link WalRecordDescriptor} draws: length, CRC32C, the previous record's CRC32C (a
  * chain across records and segments, as in etcd), the durable offset at append time, type, body.
- * Appending encodes a frame into a staging buffer and hands it to the segment file (by default
- * {@link io.etch.storage.fs.WritePath#BUFFERED_CHANNEL}: buffered and written with one positional
- * write per sync, read back through the mapping; chosen by measurement); when a frame does not fit,
- * the segment is synced and a new one created durably (temp file, sync, rename, directory sync)
- * starting with a header and a copy of the latest hard state and snapshot marker, so that old
- * segments can be deleted whole without losing them.
+ * Appending an entry claims its frame's bytes from the segment file ({@link WriteClaim}) and
+ * encodes it there in place (by default {@link io.etch.storage.fs.WritePath#BUFFERED_CHANNEL}: the
+ * claim is the next bytes of a write-behind buffer written with one positional write per sync, read
+ * back through the mapping; chosen by measurement), so an append allocates nothing and copies its
+ * payload once; when a frame does not fit, the segment is synced and a new one created durably
+ * (temp file, sync, rename, directory sync) starting with a header and a copy of the latest hard
+ * state and snapshot marker, so that old segments can be deleted whole without losing them.
  *
  * <p><b>Durability contract (group commit).</b> {@code append*} methods are <em>not</em> durable:
  * they only make the record readable. {@link #sync()} makes every record appended before it
@@ -53,6 +56,7 @@ public final class WriteAheadLog implements AutoCloseable {
   private final WalFrameEncoder encoder;
   private final WalFrameReader reader;
   private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+  private final WriteClaim claim = new WriteClaim();
   private final SegmentPreallocator preallocator;
   private WalFailedException failure;
   private boolean closed;
@@ -64,7 +68,6 @@ public final class WriteAheadLog implements AutoCloseable {
     this.encoder = encoder;
     this.reader = reader;
     this.preallocator = new SegmentPreallocator(config);
-    preallocator.prepareNext(state.active().sequence + 1);
   }
 
   /**
@@ -84,7 +87,9 @@ public final class WriteAheadLog implements AutoCloseable {
     WalFrameReader reader = new WalFrameReader(Math.min(config.maxFrameBytes(), 1 << 16));
     try {
       WalState state = new WalRecovery(config, reader, encoder).recover();
-      return new WriteAheadLog(config, state, encoder, reader);
+      WriteAheadLog wal = new WriteAheadLog(config, state, encoder, reader);
+      wal.preallocator.prepareNext(state.active().sequence + 1);
+      return wal;
     } catch (IOException e) {
       throw new WalIoException(config.directory(), e);
     }
@@ -133,19 +138,29 @@ public final class WriteAheadLog implements AutoCloseable {
     if (lengthBytes > config.maxEntryBytes()) {
       throw new WalRecordTooLargeException(lengthBytes, config.maxEntryBytes());
     }
-    Segment segment = segmentWithRoom(entryFrameLength(lengthBytes));
+    int frameLength = entryFrameLength(lengthBytes);
+    Segment segment = segmentWithRoom(frameLength);
     int position = segment.writePosition;
-    int length =
-        encoder.encodeEntry(
-            index,
-            term,
-            entryType,
-            payload,
-            offset,
-            lengthBytes,
-            state.lastCrc,
-            segment.durableOffset);
-    write(segment, length);
+    StorageFile file = segment.file;
+    try {
+      file.claim(position, frameLength, claim);
+      encoder.encodeEntry(
+          claim.buffer(),
+          claim.offset(),
+          index,
+          term,
+          entryType,
+          payload,
+          offset,
+          lengthBytes,
+          state.lastCrc,
+          segment.durableOffset);
+      file.commit(claim);
+    } catch (IOException e) {
+      throw fail("writing " + segment.path + " at " + position, e);
+    }
+    segment.writePosition = position + frameLength;
+    state.lastCrc = encoder.lastCrc();
     state.index.append(Segment.pack(segment.sequence, position));
   }
 
@@ -179,8 +194,10 @@ public final class WriteAheadLog implements AutoCloseable {
   }
 
   /**
-   * Makes every record appended before this call durable: one force per dirty segment. With {@link
-   * SyncPolicy#NEVER} it does nothing.
+   * Makes every record appended before this call durable: one force per dirty segment (with {@link
+   * SyncPolicy#NEVER}, none). Then, unless an executor prepares segments, it writes and syncs at
+   * most one 1 MiB step of the next segment's zeros if that file is not ahead of the active
+   * segment's fill (see {@link SegmentPreallocator}), so a roll never zero-fills a whole segment.
    *
    * @throws WalFailedException if a force fails (now or earlier); the log then refuses all writes
    */
@@ -193,6 +210,12 @@ public final class WriteAheadLog implements AutoCloseable {
       } else {
         break;
       }
+    }
+    Segment active = state.active();
+    try {
+      preallocator.step(active.writePosition, active.file.sizeBytes());
+    } catch (IOException e) {
+      throw fail("pre-allocating segment " + (active.sequence + 1), e);
     }
   }
 

@@ -58,6 +58,55 @@ class MappedFileSystemTest {
     assertFalse(fs.exists(dir.resolve("g")));
   }
 
+  @ParameterizedTest
+  @EnumSource(WritePath.class)
+  void claimedBytesAreWrittenOnCommitLikeAWrite(WritePath writePath, @TempDir Path dir)
+      throws Exception {
+    MappedFileSystem fs = new MappedFileSystem(writePath);
+    WriteClaim claim = new WriteClaim();
+    byte[] big = new byte[(1 << 20) + 4096];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 7);
+    }
+    try (StorageFile f = fs.createFixed(dir.resolve("c"), 4 << 20)) {
+      int position = 0;
+      for (int i = 0; i < 2000; i++) {
+        f.claim(position, 24, claim);
+        assertNotNull(claim.buffer().byteBuffer(), "claims are direct-buffer backed");
+        assertEquals(position, claim.position());
+        claim.buffer().putLong(claim.offset(), i);
+        claim.buffer().putLong(claim.offset() + 8, -i);
+        claim.buffer().putLong(claim.offset() + 16, i * 3L);
+        f.commit(claim);
+        position += 24;
+      }
+      f.claim(position, big.length, claim); // larger than the write-behind buffer: staged
+      claim.buffer().putBytes(claim.offset(), big);
+      f.commit(claim);
+      UnsafeBuffer out = new UnsafeBuffer(new byte[24]);
+      f.read(24 * 1999, out, 0, 24);
+      assertEquals(1999, out.getLong(0), "visible before any sync");
+      f.sync();
+      if (writePath != WritePath.MAPPED_MEMORY) { // in-place claims detect misuse
+        f.claim(position + big.length, 8, claim);
+        f.write(0, new UnsafeBuffer(new byte[8]), 0, 8);
+        assertThrows(IllegalStateException.class, () -> f.commit(claim), "write in between");
+      }
+    }
+    try (StorageFile f = fs.openFixed(dir.resolve("c"))) {
+      UnsafeBuffer out = new UnsafeBuffer(new byte[24]);
+      for (int i = 1; i < 2000; i += 97) {
+        f.read(24L * i, out, 0, 24);
+        assertEquals(i, out.getLong(0));
+        assertEquals(-i, out.getLong(8));
+        assertEquals(i * 3L, out.getLong(16));
+      }
+      UnsafeBuffer back = new UnsafeBuffer(new byte[big.length]);
+      f.read(24 * 2000, back, 0, big.length);
+      assertArrayEquals(big, back.byteArray());
+    }
+  }
+
   @Test
   void sparseFixedFilesHaveTheirFullSizeAndReadAsZeros(@TempDir Path dir) throws Exception {
     MappedFileSystem fs = new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE);

@@ -64,7 +64,32 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       int frameBytes) {
     switch (type) {
       case HELLO -> {
-        requireLength(type, bodyLength, HandshakeDescriptor.HELLO_BYTES);
+        String advertisedHost = "";
+        int advertisedPort = 0;
+        if (bodyLength != HandshakeDescriptor.HELLO_BYTES) {
+          if (bodyLength < HandshakeDescriptor.ADVERTISED_HOST_OFFSET
+              || bodyLength > HandshakeDescriptor.MAX_HELLO_BYTES) {
+            throw new MalformedFrameException(
+                type
+                    + " body of "
+                    + bodyLength
+                    + " bytes, expected "
+                    + HandshakeDescriptor.HELLO_BYTES
+                    + " or "
+                    + HandshakeDescriptor.ADVERTISED_HOST_OFFSET
+                    + ".."
+                    + HandshakeDescriptor.MAX_HELLO_BYTES);
+          }
+          int hostBytes =
+              in.getUnsignedByte(body + HandshakeDescriptor.ADVERTISED_HOST_LENGTH_OFFSET);
+          requireLength(type, bodyLength, HandshakeDescriptor.ADVERTISED_HOST_OFFSET + hostBytes);
+          advertisedPort = in.getUnsignedShort(body + HandshakeDescriptor.ADVERTISED_PORT_OFFSET);
+          advertisedHost =
+              in.toString(
+                  body + HandshakeDescriptor.ADVERTISED_HOST_OFFSET,
+                  hostBytes,
+                  java.nio.charset.StandardCharsets.UTF_8);
+        }
         handler.onHello(
             ctx,
             new Hello(
@@ -73,7 +98,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 Lane.fromCode(in.getUnsignedByte(body + HandshakeDescriptor.LANE_OFFSET)),
                 in.getLong(body + HandshakeDescriptor.CLUSTER_ID_OFFSET),
                 in.getLong(body + HandshakeDescriptor.SENDER_ID_OFFSET),
-                in.getLong(body + HandshakeDescriptor.RECEIVER_ID_OFFSET)));
+                in.getLong(body + HandshakeDescriptor.RECEIVER_ID_OFFSET),
+                advertisedHost,
+                advertisedPort));
       }
       case HELLO_ACK -> {
         requireLength(type, bodyLength, HandshakeDescriptor.HELLO_ACK_BYTES);

@@ -3,6 +3,7 @@ package io.etch.transport.codec;
 import io.etch.raft.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Builds the small control frames; each returns a new buffer the caller writes (and so releases).
@@ -10,15 +11,55 @@ import io.netty.buffer.ByteBufAllocator;
 public final class Frames {
   private Frames() {}
 
+  /** A HELLO without an advertised address. */
   public static ByteBuf hello(
       ByteBufAllocator alloc, Lane lane, long clusterId, long senderId, long receiverId) {
-    ByteBuf b = header(alloc, FrameType.HELLO, HandshakeDescriptor.HELLO_BYTES);
+    return hello(alloc, lane, clusterId, senderId, receiverId, null, 0);
+  }
+
+  /**
+   * A HELLO; {@code advertisedHost} (null: none) and {@code advertisedPort} tell the acceptor where
+   * the dialer listens.
+   *
+   * @throws IllegalArgumentException when the host is longer than {@link
+   *     HandshakeDescriptor#MAX_ADVERTISED_HOST_BYTES} bytes in UTF-8
+   */
+  public static ByteBuf hello(
+      ByteBufAllocator alloc,
+      Lane lane,
+      long clusterId,
+      long senderId,
+      long receiverId,
+      String advertisedHost,
+      int advertisedPort) {
+    byte[] host =
+        advertisedHost == null || advertisedPort <= 0
+            ? null
+            : advertisedHost.getBytes(StandardCharsets.UTF_8);
+    if (host != null && host.length > HandshakeDescriptor.MAX_ADVERTISED_HOST_BYTES) {
+      throw new IllegalArgumentException(
+          "advertised host '"
+              + advertisedHost
+              + "' is longer than "
+              + HandshakeDescriptor.MAX_ADVERTISED_HOST_BYTES
+              + " bytes");
+    }
+    int bodyBytes =
+        host == null
+            ? HandshakeDescriptor.HELLO_BYTES
+            : HandshakeDescriptor.ADVERTISED_HOST_OFFSET + host.length;
+    ByteBuf b = header(alloc, FrameType.HELLO, bodyBytes);
     b.writeInt(HandshakeDescriptor.MAGIC);
     b.writeShort(HandshakeDescriptor.PROTOCOL_VERSION);
     b.writeByte(lane.code());
     b.writeLong(clusterId);
     b.writeLong(senderId);
     b.writeLong(receiverId);
+    if (host != null) {
+      b.writeShort(advertisedPort);
+      b.writeByte(host.length);
+      b.writeBytes(host);
+    }
     return b;
   }
 

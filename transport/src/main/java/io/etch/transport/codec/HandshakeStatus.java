@@ -7,7 +7,8 @@ public enum HandshakeStatus {
   WRONG_CLUSTER(2, "peer belongs to another cluster"),
   UNKNOWN_MEMBER(3, "sender is not a known member"),
   WRONG_RECEIVER(4, "connection meant for another member"),
-  IDENTITY_MISMATCH(5, "TLS certificate does not name the claimed member");
+  IDENTITY_MISMATCH(5, "TLS certificate does not name the claimed member"),
+  REMOVED_MEMBER(6, "sender was removed from the cluster");
 
   private final int code;
   private final String reason;
