@@ -2,6 +2,7 @@ package io.etch.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import io.etch.cluster.MemberIds;
 import io.etch.storage.fs.FaultInjectingFileSystem.CrashMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +44,9 @@ final class Nemesis {
     /** Every member crashes at once losing unsynced writes, then all restart (a power outage). */
     POWER_OUTAGE,
     /** The leader closed (it hands leadership over), then restarted. */
-    LEADER_RESTART
+    LEADER_RESTART,
+    /** {@code cluster().moveLeader} from the leader to another running member, during traffic. */
+    MOVE_LEADER
   }
 
   private final FaultCluster cluster;
@@ -189,6 +193,26 @@ final class Nemesis {
         cluster.stop(leader);
         undo = () -> cluster.restart(leader);
         detail = leader;
+      }
+      case MOVE_LEADER -> {
+        String leader = cluster.leader();
+        List<String> others = new ArrayList<>(cluster.upMembers());
+        others.remove(leader);
+        String target = pick(others);
+        if (leader == null || target == null) {
+          return;
+        }
+        try {
+          cluster
+              .node(leader)
+              .cluster()
+              .moveLeader(MemberIds.memberId(FaultCluster.TOKEN, target))
+              .get(5, TimeUnit.SECONDS);
+          detail = leader + " -> " + target;
+        } catch (Exception e) {
+          detail = leader + " -> " + target + " refused: " + e;
+        }
+        undo = () -> {};
       }
       default -> throw new IllegalStateException("unknown fault " + f);
     }
