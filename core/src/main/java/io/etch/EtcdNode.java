@@ -3,6 +3,7 @@ package io.etch;
 import io.etch.cluster.Cluster;
 import io.etch.internal.node.NodeRuntime;
 import io.etch.kv.KV;
+import io.etch.lease.Lease;
 import io.etch.maintenance.Maintenance;
 import io.etch.storage.JvmFlags;
 import io.etch.storage.fs.StorageFileSystem;
@@ -131,6 +132,11 @@ public final class EtcdNode implements AutoCloseable {
    */
   public Cluster cluster() {
     return running().cluster();
+  }
+
+  /** Leases: grant, revoke, keep-alive, time-to-live. Available after {@link #start()}. */
+  public Lease lease() {
+    return running().lease();
   }
 
   /** Status and maintenance of this member. Available after {@link #start()}. */

@@ -67,6 +67,7 @@ class ResponsesTest {
             0,
             LatencySummary.EMPTY,
             LatencySummary.EMPTY,
+            LatencySummary.EMPTY,
             4096,
             3,
             0,

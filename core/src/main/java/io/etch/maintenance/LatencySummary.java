@@ -6,7 +6,8 @@ package io.etch.maintenance;
  * @param count how many
  * @param totalNanos their sum
  * @param maxNanos the longest
- * @param p99Nanos the 99th percentile over a recent window (0 when there were none)
+ * @param p99Nanos the 99th percentile since the node started, to within 12.5% (0 when there were
+ *     none)
  */
 public record LatencySummary(long count, long totalNanos, long maxNanos, long p99Nanos) {
   public static final LatencySummary EMPTY = new LatencySummary(0, 0, 0, 0);

@@ -22,8 +22,16 @@ public interface Maintenance {
   /**
    * Streams a consistent point-in-time backup of the whole store to {@code out}, with a trailing
    * checksum, without stopping writes. The stream is not closed. The backup restores into a fresh
-   * cluster (the equivalent of {@code etcdutl snapshot restore}); a corrupt backup is refused with
-   * {@code CorruptBackupException}.
+   * cluster with {@link SnapshotRestore} (the equivalent of {@code etcdutl snapshot restore}); a
+   * corrupt backup is refused with {@code CorruptBackupException}.
+   *
+   * <p>The backup is self-describing and versioned: a header (magic, format version, revision,
+   * compaction revision, applied index, source cluster and member), the store with every retained
+   * version and the replicated state kept beside it (alarms, the request dedup table, ...), and a
+   * trailer with a CRC32C of everything before it. The point is taken between two applied entries;
+   * the bytes are then written on the callback executor from that immutable view while the member
+   * goes on applying writes. {@code header().revision()} of the response is the revision captured.
+   * Fails with {@code UncheckedIOException} when {@code out} fails.
    */
   CompletableFuture<SnapshotResponse> snapshot(OutputStream out);
 

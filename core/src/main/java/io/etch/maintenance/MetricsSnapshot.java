@@ -9,18 +9,19 @@ import java.util.Objects;
  *
  * @param hasLeader whether the member knows a leader
  * @param leaderChanges how many times the leader it knows changed
- * @param proposalsCommitted proposals committed
- * @param proposalsApplied proposals applied
- * @param proposalsPending proposals in flight (proposed, not yet applied)
- * @param proposalsFailed proposals that failed (dropped, timed out)
- * @param walFsync WAL sync durations
- * @param snapshotSave snapshot durations
+ * @param proposalsCommitted the Raft commit index (etcd's proposals_committed_total)
+ * @param proposalsApplied the applied index (etcd's proposals_applied_total)
+ * @param proposalsPending client requests in flight (proposed or waiting for a read index)
+ * @param proposalsFailed client requests that failed (timed out, refused, failed at apply)
+ * @param walFsync durations of appending and syncing one Raft Ready to the WAL (one per sync)
+ * @param snapshotSave durations of writing a Raft snapshot (the store and the state beside it)
+ * @param apply durations of applying one committed entry to the store
  * @param dataSizeBytes storage size
  * @param keys live keys
  * @param watchers open watchers
  * @param leases live leases
  * @param peers traffic per peer
- * @param requestLatency latency of client requests, by operation
+ * @param requestLatency latency of client requests, by operation (only operations seen so far)
  */
 public record MetricsSnapshot(
     boolean hasLeader,
@@ -31,6 +32,7 @@ public record MetricsSnapshot(
     long proposalsFailed,
     LatencySummary walFsync,
     LatencySummary snapshotSave,
+    LatencySummary apply,
     long dataSizeBytes,
     long keys,
     long watchers,
@@ -53,6 +55,7 @@ public record MetricsSnapshot(
   public MetricsSnapshot {
     Objects.requireNonNull(walFsync, "walFsync");
     Objects.requireNonNull(snapshotSave, "snapshotSave");
+    Objects.requireNonNull(apply, "apply");
     peers = List.copyOf(peers);
     requestLatency = Map.copyOf(requestLatency);
   }

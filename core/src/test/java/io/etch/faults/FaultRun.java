@@ -92,12 +92,20 @@ final class FaultRun {
       }
       Runnable attach = () -> watchers.forEach((m, w) -> w.ensureWatching(cluster.node(m)));
       long firstRevision = cluster.status(cluster.names().get(0)).revision() + 1;
-      attach.run();
+      LeaseWorkload leases = new LeaseWorkload(cluster, seed ^ 0x1EA5EL);
+      Runnable attachAll =
+          () -> {
+            attach.run();
+            leases.attach();
+          };
+      attachAll.run();
       Workload workload = new Workload(cluster, config.clients(), seed ^ 0x5DEECE66DL);
-      Nemesis nemesis = new Nemesis(cluster, seed, config.faults(), attach);
+      Nemesis nemesis = new Nemesis(cluster, seed, config.faults(), attachAll);
       workload.start();
+      leases.start();
       nemesis.run(System.nanoTime() + config.duration().toNanos());
       workload.stop();
+      leases.stop();
       List<Recorded> history = workload.history();
 
       List<String> violations = new ArrayList<>();
@@ -158,6 +166,15 @@ final class FaultRun {
       violations.addAll(HistoryChecks.sameStreams(replayed));
       violations.addAll(hashes(cluster, finalRevision));
       violations.addAll(HistoryChecks.revisions(history));
+      violations.addAll(leases.earlyExpiries());
+      leases.close();
+      LOG.info(
+          "run {}: leases granted={} renewals={} expiries seen={} early={}",
+          seed,
+          leases.granted(),
+          leases.renewals(),
+          leases.expiriesSeen(),
+          leases.earlyExpiries().size());
 
       List<Operation<EtcdKvModel.Op, EtcdKvModel.Result>> ops = new ArrayList<>();
       int unknown = 0;

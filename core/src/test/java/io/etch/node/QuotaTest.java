@@ -14,6 +14,7 @@ import io.etch.maintenance.AlarmType;
 import io.etch.maintenance.HealthResponse;
 import io.etch.options.CompactOption;
 import io.etch.options.DeleteOption;
+import io.etch.options.GetOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,14 @@ class QuotaTest {
             .contains(HealthResponse.Problem.ALARM_RAISED));
     // even a small write is refused while the alarm is raised; deletes and compaction are not
     assertInstanceOf(QuotaExceededException.class, failure(node.kv().put(bs("small"), bs("x"))));
+    // reads are fine, linearizable and serializable
+    assertEquals(1, node.kv().get(bs("q/0")).join().count());
+    assertEquals(
+        3,
+        node.kv()
+            .get(bs("q/"), GetOption.builder().isPrefix(true).withSerializable(true).build())
+            .join()
+            .count());
     long rev =
         node.kv()
             .delete(bs("q/"), DeleteOption.builder().isPrefix(true).build())
@@ -88,5 +97,6 @@ class QuotaTest {
 
     assertEquals(List.of(), node.maintenance().disarmAlarm(noSpace).join().alarms());
     assertEquals(rev + 1, node.kv().put(bs("small"), bs("x")).join().header().revision());
+    assertTrue(node.maintenance().health().join().isHealthy());
   }
 }

@@ -3,6 +3,7 @@ package io.etch.transport;
 import io.etch.raft.Message;
 import io.etch.raft.MessageType;
 import io.etch.transport.codec.FrameHandler;
+import io.etch.transport.codec.FrameType;
 import io.etch.transport.codec.Frames;
 import io.etch.transport.codec.HandshakeDescriptor;
 import io.etch.transport.codec.HandshakeStatus;
@@ -10,6 +11,7 @@ import io.etch.transport.codec.Hello;
 import io.etch.transport.codec.Lane;
 import io.etch.transport.codec.ProtocolViolationException;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +19,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,7 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
   private Lane lane;
   private SnapshotReceiver snapshot;
   private ScheduledFuture<?> handshakeTimeout;
+  private int forwardsInFlight;
 
   AcceptorSession(NettyPeerTransport transport) {
     this.transport = transport;
@@ -146,6 +152,108 @@ final class AcceptorSession extends ChannelInboundHandlerAdapter implements Fram
       peer.counters.messagesReceived.increment();
     } else {
       peer.counters.inboundDropped.increment();
+    }
+  }
+
+  @Override
+  public void onForwardRequest(
+      ChannelHandlerContext ctx, long correlationId, int kind, byte[] payload) {
+    requireLane(Lane.CONTROL, Lane.CONTROL);
+    if (peer.removed()) {
+      ctx.close();
+      return;
+    }
+    TransportSettings s = transport.settings();
+    if (payload.length > s.maxForwardPayloadBytes()) {
+      throw new ProtocolViolationException(
+          "FORWARD_REQUEST payload of "
+              + payload.length
+              + " bytes, over maxForwardPayloadBytes "
+              + s.maxForwardPayloadBytes());
+    }
+    if (forwardsInFlight >= s.maxForwardsInFlightPerPeer()) {
+      ctx.writeAndFlush(
+          Frames.forward(
+              ctx.alloc(),
+              FrameType.FORWARD_RESPONSE,
+              correlationId,
+              ForwardStatus.BUSY.code(),
+              new byte[0]));
+      return;
+    }
+    forwardsInFlight++;
+    Reply reply = new Reply(ctx.channel(), correlationId);
+    try {
+      s.inbound().onForward(peer.memberId(), kind, payload, reply);
+    } catch (RuntimeException e) {
+      LOG.error(
+          "member {}: handling a forwarded request of kind {} from member {} failed",
+          s.localMemberId(),
+          kind,
+          peer.memberId(),
+          e);
+      reply.refuse(ForwardStatus.FAILED);
+    }
+  }
+
+  /** Answers one forwarded request on the connection it came on, once, from any thread. */
+  private final class Reply implements ForwardReply {
+    private final Channel channel;
+    private final long correlationId;
+    private final AtomicBoolean answered = new AtomicBoolean();
+
+    Reply(Channel channel, long correlationId) {
+      this.channel = channel;
+      this.correlationId = correlationId;
+    }
+
+    @Override
+    public void complete(byte[] payload) {
+      Objects.requireNonNull(payload, "payload");
+      if (payload.length > transport.settings().maxForwardPayloadBytes()) {
+        LOG.warn(
+            "member {}: answer of {} bytes to member {} over maxForwardPayloadBytes {}",
+            transport.settings().localMemberId(),
+            payload.length,
+            peer.memberId(),
+            transport.settings().maxForwardPayloadBytes());
+        answer(ForwardStatus.TOO_LARGE, new byte[0]);
+      } else {
+        answer(ForwardStatus.OK, payload);
+      }
+    }
+
+    @Override
+    public void refuse(ForwardStatus status) {
+      if (status == ForwardStatus.OK) {
+        throw new IllegalArgumentException("refuse needs a failure status, got OK");
+      }
+      answer(status, new byte[0]);
+    }
+
+    private void answer(ForwardStatus status, byte[] payload) {
+      if (!answered.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        channel
+            .eventLoop()
+            .execute(
+                () -> {
+                  forwardsInFlight--;
+                  if (channel.isActive()) {
+                    channel.writeAndFlush(
+                        Frames.forward(
+                            channel.alloc(),
+                            FrameType.FORWARD_RESPONSE,
+                            correlationId,
+                            status.code(),
+                            payload));
+                  }
+                });
+      } catch (RejectedExecutionException e) {
+        // the transport is closing: the requester fails the call when the connection drops
+      }
     }
   }
 

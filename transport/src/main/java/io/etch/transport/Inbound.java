@@ -22,4 +22,15 @@ public interface Inbound {
    * {@code receivedFile} the complete file, now owned by the node (move or delete it).
    */
   void onSnapshot(Message snapMessage, Path receivedFile);
+
+  /**
+   * A peer asks this node to answer a forwarded request ({@link PeerTransport#forward}): {@code
+   * kind} and {@code payload} as the peer sent them. Answer through {@code reply}, now or later,
+   * from any thread; at most {@code maxForwardsInFlightPerPeer} requests per peer are outstanding
+   * (more are answered {@link ForwardStatus#BUSY} without calling this). The default answers {@link
+   * ForwardStatus#UNSUPPORTED}. Called on an event loop: enqueue and return.
+   */
+  default void onForward(long fromMemberId, int kind, byte[] payload, ForwardReply reply) {
+    reply.refuse(ForwardStatus.UNSUPPORTED);
+  }
 }

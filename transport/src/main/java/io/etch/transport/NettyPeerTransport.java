@@ -3,8 +3,10 @@ package io.etch.transport;
 import io.etch.raft.Message;
 import io.etch.raft.MessageType;
 import io.etch.transport.codec.ConnectionGuard;
+import io.etch.transport.codec.ForwardFrameDescriptor;
 import io.etch.transport.codec.FrameDecoder;
 import io.etch.transport.codec.FrameHandler;
+import io.etch.transport.codec.FrameTooLargeException;
 import io.etch.transport.codec.HandshakeStatus;
 import io.etch.transport.codec.Lane;
 import io.etch.transport.codec.MessageCodec;
@@ -32,8 +34,10 @@ import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -73,6 +77,7 @@ final class NettyPeerTransport implements PeerTransport {
   private final LongAdder localMessagesDropped = new LongAdder();
   private final LongAdder inboundConnectionsRefused = new LongAdder();
   private final AtomicInteger inboundConnectionsOpen = new AtomicInteger();
+  private final AtomicLong forwardCorrelationIds = new AtomicLong();
   private final Object lifecycleLock = new Object();
 
   private volatile Long2ObjectHashMap<Peer> peers = new Long2ObjectHashMap<>();
@@ -359,6 +364,27 @@ final class NettyPeerTransport implements PeerTransport {
                     sender.complete(
                         new SnapshotTransferException(
                             p.memberId(), "connection to " + p.endpoint() + " closed")));
+  }
+
+  @Override
+  public CompletableFuture<byte[]> forward(long memberId, int kind, byte[] payload) {
+    Objects.requireNonNull(payload, "payload");
+    if (kind < 0 || kind > 255) {
+      throw new IllegalArgumentException("forward kind must be in [0, 255], got " + kind);
+    }
+    if (payload.length > settings.maxForwardPayloadBytes()) {
+      return CompletableFuture.failedFuture(
+          new FrameTooLargeException(
+              1L + ForwardFrameDescriptor.HEADER_BYTES + payload.length,
+              1 + ForwardFrameDescriptor.HEADER_BYTES + settings.maxForwardPayloadBytes()));
+    }
+    Peer p = peers.get(memberId);
+    if (p == null || closed) {
+      return CompletableFuture.failedFuture(
+          new PeerUnavailableException(
+              memberId, closed ? "transport closed" : "not a known member"));
+    }
+    return p.forwards.forward(forwardCorrelationIds.incrementAndGet(), kind, payload);
   }
 
   /** Sets up the pipeline of a connection a peer opened to us. */

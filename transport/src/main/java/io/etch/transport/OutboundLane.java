@@ -74,6 +74,11 @@ final class OutboundLane {
     return active != null;
   }
 
+  /** The connection whose handshake completed, or null. */
+  Channel activeChannel() {
+    return active;
+  }
+
   /** Queues {@code m} whose frame is {@code frameBytes} long; false (and counted) when full. */
   boolean offer(Message m, long frameBytes) {
     // Reserve both, then check both: an over-limit reservation is undone exactly.
@@ -176,6 +181,9 @@ final class OutboundLane {
   }
 
   private void onClosed(Channel ch) {
+    if (lane == Lane.CONTROL) {
+      peer.forwards.onClosed(ch);
+    }
     boolean report;
     synchronized (this) {
       if (active == ch) {
@@ -268,6 +276,15 @@ final class OutboundLane {
       handshakeTimeout.cancel(false);
       onAccepted(ctx.channel());
       drain();
+    }
+
+    @Override
+    public void onForwardResponse(
+        ChannelHandlerContext ctx, long correlationId, int statusCode, byte[] payload) {
+      if (lane != Lane.CONTROL || active != ctx.channel()) {
+        throw new ProtocolViolationException("FORWARD_RESPONSE on a " + lane + " connection");
+      }
+      peer.forwards.onResponse(correlationId, ForwardStatus.fromCode(statusCode), payload);
     }
 
     @Override

@@ -19,6 +19,7 @@ final class Peer {
   final OutboundLane data;
   final Set<Channel> inboundChannels = ConcurrentHashMap.newKeySet();
   final AtomicBoolean snapshotInFlight = new AtomicBoolean();
+  final ForwardRequester forwards;
 
   /** All connections of this peer live on one event loop, so each lane has a single consumer. */
   final EventLoop eventLoop;
@@ -31,6 +32,7 @@ final class Peer {
     this.eventLoop = transport.io().group().next();
     this.control = new OutboundLane(transport, this, Lane.CONTROL);
     this.data = new OutboundLane(transport, this, Lane.DATA);
+    this.forwards = new ForwardRequester(transport, this);
   }
 
   long memberId() {

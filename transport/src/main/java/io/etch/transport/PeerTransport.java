@@ -3,6 +3,7 @@ package io.etch.transport;
 import io.etch.raft.Message;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Carries Raft messages between the members of one cluster.
@@ -46,6 +47,24 @@ public interface PeerTransport extends AutoCloseable {
    * the outcome once. At most one transfer per peer runs at a time; another fails at once.
    */
   void sendSnapshot(Message snapMessage, Path file, SnapshotCallback callback);
+
+  /**
+   * Asks the node of peer {@code memberId} to answer a small request, and completes with its
+   * answer: a generic node-to-node call (keep-alives forwarded to the leader, ...). {@code kind}
+   * (0..255) tells the peer's {@link Inbound#onForward} what the opaque {@code payload} is.
+   *
+   * <p>Never blocks, never throws for operating conditions; the future fails with a {@link
+   * ForwardException}: {@link PeerUnavailableException} (unknown peer, not connected, connection
+   * lost before the answer, transport closed), {@link TooManyForwardsException} ({@code
+   * maxForwardsInFlightPerPeer} unanswered already), {@link ForwardTimeoutException} (no answer
+   * within {@code forwardTimeout}), {@link ForwardRefusedException} (the peer answered with a
+   * failure status); or with {@link io.etch.transport.codec.FrameTooLargeException} when {@code
+   * payload} is over {@code maxForwardPayloadBytes}. It completes on a transport event loop: chain
+   * asynchronously, never block there.
+   *
+   * @throws IllegalArgumentException for a kind outside 0..255
+   */
+  CompletableFuture<byte[]> forward(long memberId, int kind, byte[] payload);
 
   /**
    * Adds a member and starts dialling it.

@@ -1,5 +1,6 @@
 package io.etch.transport;
 
+import io.etch.transport.codec.ForwardFrameDescriptor;
 import io.etch.transport.codec.FrameDescriptor;
 import io.etch.transport.tls.TlsConfig;
 import io.netty.channel.IoEventLoopGroup;
@@ -45,6 +46,36 @@ public final class PeerTransportBuilder {
   private InetSocketAddress advertisedAddress;
   private PeerAdmission admission = PeerAdmission.NONE;
   private RemovalListener removalListener = RemovalListener.NONE;
+  private Duration forwardTimeout = Duration.ofSeconds(5);
+  private int maxForwardsInFlightPerPeer = 1024;
+  private int maxForwardPayloadBytes = -1;
+
+  /** Deadline of a {@link PeerTransport#forward} (5 s): no answer by then fails it. */
+  public PeerTransportBuilder forwardTimeout(Duration timeout) {
+    this.forwardTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Most forwarded requests unanswered per peer, in each direction (1024): more from this member
+   * fail at once; more from the peer are answered {@link ForwardStatus#BUSY}.
+   */
+  public PeerTransportBuilder maxForwardsInFlightPerPeer(int requests) {
+    this.maxForwardsInFlightPerPeer = requests;
+    return this;
+  }
+
+  /**
+   * Largest forwarded request or answer payload (default 1 MiB, or maxFrameBytes - 14 when that is
+   * smaller); at most maxFrameBytes - 14.
+   */
+  public PeerTransportBuilder maxForwardPayloadBytes(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("maxForwardPayloadBytes must be >= 0, got " + bytes);
+    }
+    this.maxForwardPayloadBytes = bytes;
+    return this;
+  }
 
   PeerTransportBuilder() {}
 
@@ -295,6 +326,23 @@ public final class PeerTransportBuilder {
     require(
         ioMode != IoMode.EPOLL || Epoll.isAvailable(),
         "ioMode EPOLL but native epoll is unavailable: " + Epoll.unavailabilityCause());
+    require(isPositive(forwardTimeout), "forwardTimeout must be > 0, got " + forwardTimeout);
+    require(
+        maxForwardsInFlightPerPeer > 0,
+        "maxForwardsInFlightPerPeer must be > 0, got " + maxForwardsInFlightPerPeer);
+    int forwardPayloadBytes =
+        maxForwardPayloadBytes >= 0
+            ? maxForwardPayloadBytes
+            : Math.min(1 << 20, maxFrameBytes - 1 - ForwardFrameDescriptor.HEADER_BYTES);
+    require(
+        forwardPayloadBytes <= maxFrameBytes - 1 - ForwardFrameDescriptor.HEADER_BYTES,
+        "maxForwardPayloadBytes ("
+            + forwardPayloadBytes
+            + ") must be <= maxFrameBytes - "
+            + (1 + ForwardFrameDescriptor.HEADER_BYTES)
+            + " = "
+            + (maxFrameBytes - 1 - ForwardFrameDescriptor.HEADER_BYTES)
+            + ": a forward frame must fit in a frame");
     for (PeerEndpoint p : peers) {
       require(
           p.memberId() != localMemberId,
@@ -331,7 +379,10 @@ public final class PeerTransportBuilder {
             random != null ? random : new SplittableRandom(localMemberId * 31 + clusterId),
             advertisedAddress,
             admission,
-            removalListener));
+            removalListener,
+            forwardTimeout.toNanos(),
+            maxForwardsInFlightPerPeer,
+            forwardPayloadBytes));
   }
 
   private static boolean isPositive(Duration d) {

@@ -34,4 +34,7 @@ record TransportSettings(
     RandomGenerator random,
     InetSocketAddress advertisedAddress,
     PeerAdmission admission,
-    RemovalListener removalListener) {}
+    RemovalListener removalListener,
+    long forwardTimeoutNs,
+    int maxForwardsInFlightPerPeer,
+    int maxForwardPayloadBytes) {}

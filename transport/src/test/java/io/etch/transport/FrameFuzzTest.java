@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.etch.raft.Message;
 import io.etch.raft.MessageType;
+import io.etch.transport.codec.FrameType;
 import io.etch.transport.codec.Frames;
 import io.etch.transport.codec.Lane;
 import io.etch.transport.codec.MessageCodec;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FrameFuzzTest {
   private static final long CLUSTER = 0xF022L;
   private static final int INPUTS = 100_000;
+  private static final int FORWARD_INPUTS = 5_000;
   private static final int MAX_FRAME = 64 << 10;
   private static final long SEED = Long.getLong("fuzz.seed", 20_261_121L);
 
@@ -198,6 +200,71 @@ class FrameFuzzTest {
         yield concat(r.nextBoolean() ? hello() : new byte[0], bytes(b));
       }
     };
+  }
+
+  private static byte[] validForwardFrame(Random r, FrameType type) {
+    byte[] payload = new byte[r.nextInt(300)];
+    r.nextBytes(payload);
+    return bytes(
+        Frames.forward(ByteBufAllocator.DEFAULT, type, r.nextLong(), r.nextInt(256), payload));
+  }
+
+  @Test
+  void fuzzedForwardFramesAreAnsweredOrRefusedCleanly() {
+    byte[] controlHello =
+        bytes(Frames.hello(ByteBufAllocator.DEFAULT, Lane.CONTROL, CLUSTER, 2, 1));
+    byte[] dataHello = hello();
+    java.util.concurrent.atomic.AtomicInteger handled =
+        new java.util.concurrent.atomic.AtomicInteger();
+    node.forwardHandler =
+        (from, kind, payload, reply) -> {
+          if (from != 2 || payload.length > MAX_FRAME) {
+            fail("invalid forward delivered from " + from + " of " + payload.length + " bytes");
+          }
+          handled.incrementAndGet();
+          reply.complete(payload);
+        };
+    int closed = 0;
+    for (int i = 0; i < FORWARD_INPUTS; i++) {
+      Random r = new Random(SEED * 7_919L + i);
+      int kind = i % 4;
+      byte[] frame =
+          validForwardFrame(r, kind == 3 ? FrameType.FORWARD_RESPONSE : FrameType.FORWARD_REQUEST);
+      if (kind == 0) {
+        int flips = 1 + r.nextInt(4);
+        for (int k = 0; k < flips; k++) {
+          frame[r.nextInt(frame.length)] = (byte) r.nextInt(256);
+        }
+      }
+      byte[] input =
+          switch (kind) {
+            case 0 ->
+                concat(
+                    controlHello, concat(frame, validForwardFrame(r, FrameType.FORWARD_REQUEST)));
+            case 1 -> concat(controlHello, java.util.Arrays.copyOf(frame, r.nextInt(frame.length)));
+            case 2 -> concat(dataHello, frame); // not allowed on a DATA connection
+            default -> concat(controlHello, frame); // a response sent to an acceptor
+          };
+      EmbeddedChannel ch = new EmbeddedChannel();
+      transport.initAcceptedChannel(ch);
+      try {
+        feed(ch, input, r);
+        ch.runPendingTasks();
+        if (!ch.isOpen()) {
+          closed++;
+        } else if (kind >= 2) {
+          fail("a forward frame on the wrong side or lane was accepted; " + replay(i));
+        }
+      } catch (RuntimeException | AssertionError e) {
+        throw new AssertionError("input failed; " + replay(i), e);
+      } finally {
+        ch.finishAndReleaseAll();
+      }
+    }
+    System.out.printf(
+        "forward fuzz: %d inputs, %d closed, %d handled%n", FORWARD_INPUTS, closed, handled.get());
+    assertTrue(handled.get() > 0, "valid requests after a mutated one are still handled");
+    assertEquals(List.of(), LeakRecorder.unexpectedLeaks());
   }
 
   @Test

@@ -181,6 +181,21 @@ public final class Lessor {
   }
 
   /**
+   * Empties the replicated state, as restoring a snapshot without a lease section does (the
+   * bootstrap snapshot). Only a non-leader does this.
+   */
+  public void restoreEmpty() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      LeaseSnapshotCodec.write(List.of(), out);
+      readSnapshot(
+          new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Replaces the replicated state with a snapshot section. Only a non-leader installs snapshots.
    * The section is read whole before anything is replaced, so a failure leaves the lessor as it
    * was.

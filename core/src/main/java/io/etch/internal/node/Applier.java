@@ -3,10 +3,10 @@ package io.etch.internal.node;
 import io.etch.Clock;
 import io.etch.DecodingException;
 import io.etch.EtchException;
-import io.etch.InvalidArgumentException;
-import io.etch.LeaseNotFoundException;
 import io.etch.QuotaExceededException;
 import io.etch.RequestTimeoutException;
+import io.etch.internal.backup.BackupPoint;
+import io.etch.internal.membership.MembershipTable;
 import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
@@ -104,6 +104,10 @@ final class Applier implements Agent {
   private final Duration requestTimeout;
   private long nextReadScanNs;
   private NodeMembership membership;
+  private LeaseApply leases;
+  private LeaseDriver leaseDriver;
+  private LeaseCalls leaseCalls;
+  private final BackupCaptures backups;
   private final PriorityQueue<ReadBarrier> barriers =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
@@ -144,11 +148,26 @@ final class Applier implements Agent {
     this.callbacks = callbacks;
     this.state = state;
     this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
+    this.backups =
+        new BackupCaptures(
+            memberName, () -> new BackupPoint(state.appliedIndex, stores.view(), extraBytes()));
+  }
+
+  /** Backup requests, answered between two entries with the view and the extra state. */
+  BackupCaptures backups() {
+    return backups;
   }
 
   /** Set once, before {@link #restoreExtra} and before the applier thread starts. */
   void membership(NodeMembership membership) {
     this.membership = membership;
+  }
+
+  /** Set once, before {@link #restoreExtra} and before the applier thread starts. */
+  void leases(LeaseApply apply, LeaseDriver driver, LeaseCalls calls) {
+    this.leases = apply;
+    this.leaseDriver = driver;
+    this.leaseCalls = calls;
   }
 
   /** Owner thread: false when the queue is full (the owner keeps the Ready and tries again). */
@@ -160,6 +179,8 @@ final class Applier implements Agent {
   public int doWork() {
     int work = queue.drain(this::apply, MAX_BATCHES_PER_CYCLE);
     work += releaseReads();
+    work += leaseCalls.doWork() + leaseDriver.doWork();
+    work += backups.answer();
     MvccStore store = stores.store();
     if (store.compactionPending()) {
       store.compactStep(COMPACTION_KEYS_PER_STEP);
@@ -177,16 +198,28 @@ final class Applier implements Agent {
     return roleName;
   }
 
+  @Override
+  public void onClose() {
+    backups.close();
+  }
+
   /**
    * Asks the owner thread to write a snapshot of the current view (immutable, so it can be written
    * from any thread) at the applied index, with the dedup table as its extra section.
    */
   private void requestSnapshot() {
     long index = state.appliedIndex;
-    byte[] extra = extraBytes(dedup, alarms, membership);
-    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extra))) {
+    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extraBytes()))) {
       lastSnapshotIndex = index;
     }
+  }
+
+  /**
+   * The replicated state beside the store, as {@link #extraBytes(DedupTable, Collection,
+   * NodeMembership, LeaseApply)} writes it.
+   */
+  private byte[] extraBytes() {
+    return extraBytes(dedup, alarms, membership, leases);
   }
 
   /** Replaces the store (and the dedup table) with the leader's snapshot. */
@@ -211,10 +244,14 @@ final class Applier implements Agent {
 
   /**
    * The replicated state beside the store: the dedup table, then the raised alarms, then the
-   * membership section. Also what the bootstrap snapshot holds (empty table, no alarms).
+   * membership section, then the lease table. Also what the bootstrap snapshot holds (empty table,
+   * no alarms, no lease section: {@code leases} null).
    */
   static byte[] extraBytes(
-      DedupTable dedup, Collection<AlarmMember> alarms, NodeMembership membership) {
+      DedupTable dedup,
+      Collection<AlarmMember> alarms,
+      NodeMembership membership,
+      LeaseApply leases) {
     ByteArrayOutputStream extra = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(extra)) {
       dedup.writeSnapshot(out);
@@ -224,6 +261,9 @@ final class Applier implements Agent {
         out.writeByte(alarm.alarm().ordinal());
       }
       membership.writeSection(out);
+      if (leases != null) {
+        leases.writeSnapshot(out);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -231,7 +271,44 @@ final class Applier implements Agent {
   }
 
   /**
-   * Loads what {@link #writeExtra} wrote (nothing for the bootstrap snapshot). Called before the
+   * {@code extra} (as {@link #extraBytes(DedupTable, Collection, NodeMembership, LeaseApply)} wrote
+   * it) with its membership section replaced by {@code table}'s: a restored backup founds a new
+   * cluster, whose members are not the source's. The dedup table, the alarms and the lease section
+   * are kept as they were.
+   */
+  static byte[] withMembership(byte[] extra, MembershipTable table) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(extra));
+        DataOutputStream out = new DataOutputStream(bytes)) {
+      DedupTable dedup = new DedupTable(NodeRuntime.DEDUP_ENTRIES, NodeRuntime.DEDUP_BYTES);
+      if (extra.length > 0) {
+        dedup.readSnapshot(in);
+      }
+      dedup.writeSnapshot(out);
+      int alarms = extra.length > 0 ? in.readInt() : 0;
+      out.writeInt(alarms);
+      for (int i = 0; i < alarms; i++) {
+        out.writeLong(in.readLong());
+        out.writeByte(in.readUnsignedByte());
+      }
+      if (in.available() >= Integer.BYTES) {
+        int magic = in.readInt();
+        if (magic != MembershipTable.SECTION_MAGIC) {
+          throw new IOException(
+              "expected the membership section, found " + Integer.toHexString(magic));
+        }
+        new MembershipTable().readSectionBody(in); // the source cluster's: dropped
+      }
+      table.writeSection(out);
+      in.transferTo(out); // the lease section, if any
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Loads what {@link #extraBytes()} wrote (nothing for the bootstrap snapshot). Called before the
    * applier thread starts, or on it.
    */
   void restoreExtra(byte[] extra) {
@@ -250,12 +327,18 @@ final class Applier implements Agent {
           alarms.add(new AlarmMember(member, types[type]));
         }
         membership.readSection(in);
+        if (in.available() > 0) {
+          leases.readSnapshot(in); // absent from the bootstrap snapshot
+        } else {
+          leases.restoreEmpty();
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     } else {
       try {
         membership.readSection(new DataInputStream(InputStream.nullInputStream()));
+        leases.restoreEmpty();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -268,9 +351,12 @@ final class Applier implements Agent {
       install(batch.snapshot());
     }
     for (Entry entry : batch.entries()) {
+      long startNs = clock.nanoTime();
       apply(entry);
+      state.metrics.applied(entry.index(), clock.nanoTime() - startNs);
       state.appliedIndex = entry.index();
     }
+    state.leaseCount = leases.size();
     barriers.addAll(batch.reads());
   }
 
@@ -305,8 +391,12 @@ final class Applier implements Agent {
       membership.apply(entry, stores.store().revision());
       return;
     }
-    if (entry.type() != EntryType.NORMAL || entry.data().length == 0) {
-      return; // a leader's empty entry
+    if (entry.type() == EntryType.NORMAL && entry.data().length == 0) {
+      leaseDriver.onLeaderEntry(entry.term()); // a new leader's first entry: its lessor may lead
+      return;
+    }
+    if (entry.type() != EntryType.NORMAL) {
+      return;
     }
     Request request;
     try {
@@ -350,11 +440,9 @@ final class Applier implements Agent {
       case PUT -> {
         Op.PutOp op = ((Request.Put) request).op();
         checkSpace(store);
-        if (op.option().leaseId() != 0) {
-          // no lease can exist yet: this member does not serve lease grants
-          throw new LeaseNotFoundException(op.option().leaseId());
-        }
+        leases.checkAttachable(op);
         WriteResult<PutResponse> w = StoreErrors.call(() -> store.put(StoreMapping.put(op)), 0);
+        leases.afterWrite(w.events());
         published(w.events());
         yield StoreMapping.putResponse(header(w.response().revision()), w.response());
       }
@@ -362,6 +450,7 @@ final class Applier implements Agent {
         Op.DeleteOp op = ((Request.DeleteRange) request).op();
         WriteResult<DeleteRangeResponse> w =
             StoreErrors.call(() -> store.deleteRange(StoreMapping.delete(op)), 0);
+        leases.afterWrite(w.events());
         published(w.events());
         yield StoreMapping.deleteResponse(header(w.response().revision()), w.response());
       }
@@ -370,8 +459,14 @@ final class Applier implements Agent {
         if (!op.isReadOnly()) {
           checkSpace(store);
         }
-        checkNoLeases(op);
+        StoreErrors.call(
+            () -> {
+              leases.checkAttachable(op, store);
+              return null;
+            },
+            0);
         WriteResult<TxnResponse> w = StoreErrors.call(() -> store.txn(StoreMapping.txn(op)), 0);
+        leases.afterWrite(w.events());
         published(w.events());
         yield StoreMapping.txnResponse(header(w.response().revision()), w.response());
       }
@@ -400,9 +495,12 @@ final class Applier implements Agent {
         state.alarms = List.copyOf(alarms);
         yield new AlarmResponse(header(store.revision()), state.alarms);
       }
-      case LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT ->
-          throw new InvalidArgumentException(
-              "request", request.kind() + " requests are not served by this member");
+      case LEASE_GRANT -> leases.grant((Request.LeaseGrant) request, store);
+      case LEASE_REVOKE -> leases.revoke(((Request.LeaseRevoke) request).leaseId(), store);
+      case LEASE_CHECKPOINT -> {
+        leases.checkpoint((Request.LeaseCheckpoints) request);
+        yield null; // proposed by the leader's lessor; nobody waits for it
+      }
     };
   }
 
@@ -411,23 +509,6 @@ final class Applier implements Agent {
     for (AlarmMember alarm : alarms) {
       if (alarm.alarm() == AlarmType.NOSPACE) {
         throw new QuotaExceededException(quotaBytes, store.view().approxBytes());
-      }
-    }
-  }
-
-  private static void checkNoLeases(Op.TxnOp txn) {
-    for (List<Op> branch : List.of(txn.thenOps(), txn.elseOps())) {
-      for (Op op : branch) {
-        switch (op.type()) {
-          case PUT -> {
-            long lease = ((Op.PutOp) op).option().leaseId();
-            if (lease != 0) {
-              throw new LeaseNotFoundException(lease);
-            }
-          }
-          case TXN -> checkNoLeases((Op.TxnOp) op);
-          case GET, DELETE -> {}
-        }
       }
     }
   }

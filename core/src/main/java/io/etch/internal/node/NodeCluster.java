@@ -22,6 +22,7 @@ import io.etch.cluster.MemberListResponse;
 import io.etch.cluster.MoveLeaderResponse;
 import io.etch.internal.membership.MembershipContext;
 import io.etch.internal.membership.MembershipTable;
+import io.etch.internal.metrics.NodeMetrics;
 import io.etch.internal.request.RequestIdGenerator;
 import io.etch.raft.ProgressStatus;
 import io.etch.raft.RawNode;
@@ -38,7 +39,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -88,7 +88,7 @@ final class NodeCluster implements Cluster {
   private final NodeMembership membership;
   private final RequestIdGenerator ids;
   private final Executor callbacks;
-  private final LongAdder failures;
+  private final NodeMetrics failures;
   private final Duration requestTimeout;
   private final LongSupplier nanoTime;
   private final ConcurrentLinkedQueue<PendingMove> moves = new ConcurrentLinkedQueue<>();
@@ -100,7 +100,7 @@ final class NodeCluster implements Cluster {
       NodeMembership membership,
       RequestIdGenerator ids,
       Executor callbacks,
-      LongAdder failures,
+      NodeMetrics failures,
       Duration requestTimeout,
       LongSupplier nanoTime) {
     this.runtime = runtime;
@@ -397,7 +397,7 @@ final class NodeCluster implements Cluster {
   private static final class PendingMove extends Pending<MoveLeaderResponse> {
     final long targetRaftId;
 
-    PendingMove(long targetRaftId, long deadlineNs, LongAdder failures) {
+    PendingMove(long targetRaftId, long deadlineNs, NodeMetrics failures) {
       super("move leader", deadlineNs, failures);
       this.targetRaftId = targetRaftId;
     }

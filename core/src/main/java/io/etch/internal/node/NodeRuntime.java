@@ -13,9 +13,11 @@ import io.etch.TlsSettings;
 import io.etch.cluster.Cluster;
 import io.etch.cluster.Member;
 import io.etch.cluster.MemberIds;
+import io.etch.internal.lease.Lessor;
+import io.etch.internal.lease.LessorConfig;
 import io.etch.internal.membership.MemberCertificates;
 import io.etch.internal.membership.MembershipTable;
-import io.etch.internal.raftlog.RaftLogConfig;
+import io.etch.internal.metrics.NodeMetrics;
 import io.etch.internal.raftlog.RestartState;
 import io.etch.internal.raftlog.WalRaftStorage;
 import io.etch.internal.request.DedupTable;
@@ -27,12 +29,12 @@ import io.etch.internal.watch.WatchHub;
 import io.etch.kv.GetResponse;
 import io.etch.kv.Header;
 import io.etch.kv.KV;
+import io.etch.lease.Lease;
 import io.etch.maintenance.AlarmMember;
 import io.etch.maintenance.AlarmResponse;
 import io.etch.maintenance.AlarmType;
 import io.etch.maintenance.Maintenance;
 import io.etch.maintenance.PeerTraffic;
-import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
 import io.etch.raft.Message;
@@ -48,6 +50,7 @@ import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.MvccView;
 import io.etch.storage.mvcc.RestoredStore;
 import io.etch.transport.PeerEndpoint;
+import io.etch.transport.PeerStats;
 import io.etch.transport.PeerTransport;
 import io.etch.transport.PeerTransportBuilder;
 import io.etch.transport.tls.TlsConfig;
@@ -101,17 +104,17 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
   private static final int INBOX_CAPACITY = 64 * 1024;
   private static final int APPLY_QUEUE_BATCHES = 1024;
-  private static final int DEDUP_ENTRIES = 100_000;
-  private static final long DEDUP_BYTES = 1 << 20;
+  static final int DEDUP_ENTRIES = 100_000;
+  static final long DEDUP_BYTES = 1 << 20;
   private static final int MAX_TXN_DEPTH = 16;
   private static final int MAX_CHECKPOINTS = 1000;
-  private static final long WAL_SEGMENT_BYTES = 16L << 20;
+  private static final int LEASE_QUEUE_CAPACITY = 64 * 1024;
 
   private final EtcdNodeConfig config;
   private final long memberId;
   private final long clusterId;
   private final RaftIds raftIds = new RaftIds();
-  private final NodeState state = new NodeState(raftIds);
+  private final NodeState state;
   private final PendingRegistry pending = new PendingRegistry();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -136,9 +139,16 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private NodeCluster cluster;
   private final Long2ObjectHashMap<PeerAddress> transportPeers = new Long2ObjectHashMap<>();
   private volatile RuntimeException closeError;
+  private LeaseDriver leaseDriver;
+  private LeaseCalls leaseCalls;
+  private KeepAlives keepAlives;
+  private NodeLease lease;
 
   private NodeRuntime(EtcdNodeConfig config) {
     this.config = config;
+    this.state =
+        new NodeState(
+            raftIds, new NodeMetrics(config.memberName(), config.clock(), this::droppedMessages));
     this.memberId = config.memberId();
     // a joining member learns the cluster id from the first member that contacts it
     this.clusterId = config.initialClusterId().orElse(0);
@@ -193,24 +203,16 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             .maxTxnOps(limits.maxTxnOps())
             .build();
     WalRaftStorage wal =
-        WalRaftStorage.open(
-            RaftLogConfig.builder(config.dataDir().resolve("raft"))
-                .fileSystem(config.storageFileSystem())
-                .segmentSizeBytes(WAL_SEGMENT_BYTES)
-                .snapshotCatchUpEntries(
-                    Math.min(
-                        RaftLogConfig.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES, config.snapshotCount()))
-                .build());
+        MemberDataDir.openLog(config.dataDir(), config.snapshotCount(), config.storageFileSystem());
     log = new WalRaftLogStore(wal);
     DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
     boolean emptyLog = wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty();
     if (emptyLog && !config.isJoiningExisting()) {
-      MvccStore empty = MvccStore.create(mvccConfig);
+      MvccView empty = MvccStore.create(mvccConfig).view();
       // the bootstrap snapshot carries the initial membership with addresses: a member that
       // joins later may be sent exactly this snapshot
-      byte[] extra = Applier.extraBytes(dedup, List.of(), membership);
-      wal.bootstrap(
-          ConfState.of(voterIds, new long[0]), out -> empty.view().writeSnapshot(out, 1, extra));
+      byte[] extra = Applier.extraBytes(dedup, List.of(), membership, null);
+      MemberDataDir.bootstrapIfNew(wal, voterIds, out -> empty.writeSnapshot(out, 1, extra));
     }
     RestartState restart = wal.restartState();
     byte[] restoredExtra;
@@ -268,6 +270,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             state,
             APPLY_QUEUE_BATCHES);
     applier.membership(membership);
+    wireLeases(limits);
     applier.restoreExtra(restoredExtra);
     owner =
         new RaftOwner(
@@ -287,16 +290,29 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     RequestIdGenerator ids = new RequestIdGenerator(memberId, config.clock().wallMillis());
     proposer = new Proposer(this, limits, ids);
     kv = new NodeKV(this, limits, proposer);
+    lease =
+        new NodeLease(
+            this,
+            proposer,
+            leaseDriver,
+            leaseCalls,
+            keepAlives,
+            callbacks,
+            config.memberName(),
+            config.requestTimeout());
     maintenance =
         new NodeMaintenance(
             this,
             proposer,
             state,
             callbacks,
-            config.quotaBackendBytes(),
-            () -> hubs.stats().watchers(),
-            pending::size,
-            this::peerTraffic);
+            config,
+            applier.backups(),
+            new NodeMaintenance.Gauges(
+                () -> hubs.stats().watchers(),
+                pending::size,
+                () -> state.leaseCount,
+                this::peerTraffic));
 
     cluster =
         new NodeCluster(
@@ -306,7 +322,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             membership,
             ids,
             callbacks,
-            state.failedRequests,
+            state.metrics,
             config.requestTimeout(),
             config.clock()::nanoTime);
     owner.tickHook(cluster::tick);
@@ -331,7 +347,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             .peers(peers)
             .peerAdmission(this::admit)
             .removalListener(this::removedBy)
-            .inbound(owner)
+            .inbound(new NodeInbound(owner, leaseDriver))
             .reachabilityListener(owner::onUnreachable)
             .snapshotDirectory(config.dataDir().resolve("snap-in"));
     config
@@ -344,6 +360,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     transport = tb.build();
     transport.start();
     owner.transport(transport);
+    leaseCalls.transport(transport);
 
     applierRunner = new AgentRunner(idle(), this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);
@@ -505,6 +522,51 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     stopper.start();
   }
 
+  /** The lessor and what drives it on the applier thread (see docs/leases.md). */
+  private void wireLeases(RequestLimits limits) {
+    Lessor lessor =
+        new Lessor(
+            LessorConfig.builder()
+                .minTtlSeconds(config.minLeaseTtlSeconds())
+                .promoteExtensionNs(config.electionTimeout().toNanos())
+                .checkpointing(config.leaseCheckpointing())
+                .maxKeyBytes(limits.maxKeyBytes())
+                .build());
+    leaseDriver =
+        new LeaseDriver(
+            config.memberName(),
+            memberId,
+            state,
+            lessor,
+            config.clock(),
+            factory ->
+                owner.submit(new RaftOwner.ProposeIfLeader(proposer.encodeInternal(factory))),
+            LEASE_QUEUE_CAPACITY);
+    LeaseApply apply =
+        new LeaseApply(
+            lessor,
+            config.clock(),
+            revision -> new Header(state.clusterId, memberId, revision, state.term),
+            (revision, events) -> hubs.hub().onApplied(revision, events));
+    leaseCalls =
+        new LeaseCalls(
+            leaseDriver,
+            state,
+            memberId,
+            config.heartbeatInterval().toNanos(),
+            limits.maxKeyBytes());
+    keepAlives =
+        new KeepAlives(
+            leaseDriver,
+            leaseCalls,
+            callbacks,
+            () -> header(stores.view().revision()),
+            config.memberName(),
+            config.requestTimeout().toNanos());
+    apply.onRevoked(keepAlives::onRevoked);
+    applier.leases(apply, leaseDriver, leaseCalls);
+  }
+
   private static TlsConfig tlsConfig(TlsSettings tls) {
     return switch (tls.kind()) {
       case PEM -> {
@@ -552,13 +614,35 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
 
   private List<PeerTraffic> peerTraffic() {
     List<PeerTraffic> out = new ArrayList<>();
+    for (PeerStats stats : peerStats()) {
+      out.add(
+          new PeerTraffic(raftIds.memberId(stats.memberId()), stats.bytesOut(), stats.bytesIn()));
+    }
+    return out;
+  }
+
+  /** Peer messages dropped so far, both ways (full queues, oversized, refused by our inbox). */
+  private long droppedMessages() {
+    long dropped = 0;
+    for (PeerStats stats : peerStats()) {
+      dropped += stats.messagesDropped() + stats.inboundDropped();
+    }
+    return dropped;
+  }
+
+  /** The transport's counters of the current members (the transport may lag the membership). */
+  private List<PeerStats> peerStats() {
+    List<PeerStats> out = new ArrayList<>();
+    PeerTransport t = transport;
+    if (t == null) {
+      return out;
+    }
     for (Member member : membershipTable.view().members()) {
       long id = member.id();
       if (id != memberId) {
         try {
-          var stats = transport.peerStats(RaftIds.raftId(id));
-          out.add(new PeerTraffic(id, stats.bytesOut(), stats.bytesIn()));
-        } catch (IllegalArgumentException e) {
+          out.add(t.peerStats(RaftIds.raftId(id)));
+        } catch (IllegalArgumentException removed) {
           // added to the membership, not yet to the transport
         }
       }
@@ -604,8 +688,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   CompletableFuture<Object> proposeConfChange(
       String operation, long requestId, byte[] confChange, NodeCluster.LeaderCheck check) {
     PendingProposal p =
-        new PendingProposal(
-            operation, requestId, confChange, deadlineNs(), state.failedRequests, true);
+        new PendingProposal(operation, requestId, confChange, deadlineNs(), state.metrics, true);
     pending.add(p);
     RaftOwner.Propose propose = new RaftOwner.Propose(p);
     submit(
@@ -623,6 +706,10 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
           propose.execute(owner);
         });
     return p.future;
+  }
+
+  public Lease lease() {
+    return lease;
   }
 
   /** The address the transport listens on. */
@@ -683,7 +770,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   @Override
   public CompletableFuture<Object> propose(String operation, long requestId, byte[] payload) {
     PendingProposal p =
-        new PendingProposal(operation, requestId, payload, deadlineNs(), state.failedRequests);
+        new PendingProposal(operation, requestId, payload, deadlineNs(), state.metrics);
     pending.add(p);
     submit(p, () -> pending.remove(p), new RaftOwner.Propose(p));
     return p.future;
@@ -695,11 +782,15 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
       return CompletableFuture.failedFuture(closedError());
     }
     CompletableFuture<GetResponse> f = new CompletableFuture<>();
+    long startNs = state.metrics.nowNs();
     callbacks.execute(
         () -> {
           try {
-            f.complete(read.get());
+            GetResponse response = read.get();
+            state.metrics.requestDone("get", startNs, false);
+            f.complete(response);
           } catch (RuntimeException e) {
+            state.metrics.requestDone("get", startNs, true);
             f.completeExceptionally(e);
           }
         });
@@ -708,7 +799,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
 
   @Override
   public CompletableFuture<GetResponse> linearizableRead(Supplier<GetResponse> read) {
-    PendingRead r = new PendingRead(read, deadlineNs(), state.failedRequests);
+    PendingRead r = new PendingRead(read, deadlineNs(), state.metrics);
     pending.add(r);
     submit(r, () -> pending.remove(r), new RaftOwner.Read(r));
     return r.future;
@@ -755,6 +846,12 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
       hubs.close();
     }
     RuntimeException closedError = closedError();
+    if (leaseDriver != null) {
+      NodeClosedException nodeClosed = new NodeClosedException(config.memberName());
+      leaseDriver.close(closedError);
+      leaseCalls.close(nodeClosed);
+      keepAlives.close(nodeClosed);
+    }
     if (callbacks != null) {
       pending.failAll(closedError, callbacks);
       if (cluster != null) {

@@ -1,8 +1,8 @@
 package io.etch.internal.node;
 
+import io.etch.internal.metrics.NodeMetrics;
 import io.etch.maintenance.AlarmMember;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the node's threads publish for everyone else to read: plain volatile fields, each written by
@@ -13,6 +13,9 @@ final class NodeState {
 
   /** The cluster id; a joining member learns it with the membership (0 until then). */
   volatile long clusterId;
+
+  /** Live leases, as of the last applied batch (written by the applier). */
+  volatile long leaseCount;
 
   /** The leader's Raft id (0: none); see {@link #leaderMemberId()}. */
   volatile long leaderId;
@@ -28,11 +31,14 @@ final class NodeState {
   /** The raised alarms, in the order they were raised (applier-written, replicated state). */
   volatile List<AlarmMember> alarms = List.of();
 
-  final LongAdder failedRequests = new LongAdder();
+  /** Counters, timings and the operational log lines; any thread. */
+  final NodeMetrics metrics;
+
   private final RaftIds ids;
 
-  NodeState(RaftIds ids) {
+  NodeState(RaftIds ids, NodeMetrics metrics) {
     this.ids = ids;
+    this.metrics = metrics;
   }
 
   /** The leader's public member id, 0 when there is none. */

@@ -1,10 +1,10 @@
 package io.etch.internal.node;
 
+import io.etch.internal.metrics.NodeMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A request a user is waiting for. Several threads may try to finish it (the applier with its
@@ -16,11 +16,13 @@ abstract class Pending<R> {
   final CompletableFuture<R> future = new CompletableFuture<>();
   final String operation;
   final long deadlineNs;
+  private final long startNs;
   private final AtomicBoolean claimed = new AtomicBoolean();
-  private final LongAdder failures;
+  private final NodeMetrics metrics;
 
-  Pending(String operation, long deadlineNs, LongAdder failures) {
-    this.failures = failures;
+  Pending(String operation, long deadlineNs, NodeMetrics metrics) {
+    this.metrics = metrics;
+    this.startNs = metrics.nowNs();
     this.operation = operation;
     this.deadlineNs = deadlineNs;
   }
@@ -35,13 +37,14 @@ abstract class Pending<R> {
 
   final void succeed(R result, Executor executor) {
     if (claim()) {
+      metrics.requestDone(operation, startNs, false);
       run(executor, () -> future.complete(result));
     }
   }
 
   final void fail(RuntimeException error, Executor executor) {
     if (claim()) {
-      failures.increment();
+      metrics.requestDone(operation, startNs, true);
       run(executor, () -> future.completeExceptionally(error));
     }
   }
@@ -55,8 +58,11 @@ abstract class Pending<R> {
       return;
     }
     try {
-      future.complete(result.get());
+      R r = result.get();
+      metrics.requestDone(operation, startNs, false);
+      future.complete(r);
     } catch (RuntimeException e) {
+      metrics.requestDone(operation, startNs, true);
       // typed EtchExceptions for operating errors; anything else is a bug, still reported
       future.completeExceptionally(e);
     }

@@ -1,6 +1,6 @@
 package io.etch.internal.node;
 
-import java.util.concurrent.atomic.LongAdder;
+import io.etch.internal.metrics.NodeMetrics;
 
 /**
  * A write proposed through Raft, waiting to be applied on this member. The owner thread re-proposes
@@ -17,8 +17,8 @@ final class PendingProposal extends Pending<Object> {
   long proposeAtTick;
 
   PendingProposal(
-      String operation, long requestId, byte[] payload, long deadlineNs, LongAdder failures) {
-    this(operation, requestId, payload, deadlineNs, failures, false);
+      String operation, long requestId, byte[] payload, long deadlineNs, NodeMetrics metrics) {
+    this(operation, requestId, payload, deadlineNs, metrics, false);
   }
 
   PendingProposal(
@@ -26,9 +26,9 @@ final class PendingProposal extends Pending<Object> {
       long requestId,
       byte[] payload,
       long deadlineNs,
-      LongAdder failures,
+      NodeMetrics metrics,
       boolean confChange) {
-    super(operation, deadlineNs, failures);
+    super(operation, deadlineNs, metrics);
     this.requestId = requestId;
     this.payload = payload;
     this.confChange = confChange;

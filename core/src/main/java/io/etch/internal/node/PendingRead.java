@@ -1,7 +1,7 @@
 package io.etch.internal.node;
 
+import io.etch.internal.metrics.NodeMetrics;
 import io.etch.kv.GetResponse;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 final class PendingRead extends Pending<GetResponse> {
   final Supplier<GetResponse> read;
 
-  PendingRead(Supplier<GetResponse> read, long deadlineNs, LongAdder failures) {
-    super("get", deadlineNs, failures);
+  PendingRead(Supplier<GetResponse> read, long deadlineNs, NodeMetrics metrics) {
+    super("get", deadlineNs, metrics);
     this.read = read;
   }
 }

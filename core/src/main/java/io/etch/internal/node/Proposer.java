@@ -43,4 +43,17 @@ final class Proposer {
     }
     return services.propose(operation, requestId, payload).thenApply(type::cast);
   }
+
+  /**
+   * Encodes an internal request nobody waits for (the leader's lease revokes and checkpoints), with
+   * a fresh request id; bounded by construction (one lease id, or at most 1000 checkpoints).
+   */
+  byte[] encodeInternal(Function<RequestHeader, Request> factory) {
+    long requestId;
+    synchronized (ids) {
+      requestId = ids.next();
+    }
+    return new RequestEncoder(limits)
+        .encode(factory.apply(new RequestHeader(services.memberId(), requestId)));
+  }
 }

@@ -3,6 +3,7 @@ package io.etch.internal.node;
 import io.etch.Clock;
 import io.etch.NoLeaderException;
 import io.etch.RequestTimeoutException;
+import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
 import io.etch.raft.Message;
@@ -104,6 +105,24 @@ final class RaftOwner implements Agent, Inbound {
     public void execute(RaftOwner owner) {
       owner.inflight.add(proposal);
       owner.propose(proposal);
+    }
+  }
+
+  /**
+   * An internal proposal nobody waits for (a lease revoke or checkpoint of the leader's lessor):
+   * proposed only while this member leads — never forwarded, so a deposed leader's decision is
+   * dropped — and never retried here (the lessor hands the lease out again if it is lost).
+   */
+  record ProposeIfLeader(byte[] payload) implements Command {
+    @Override
+    public void execute(RaftOwner owner) {
+      if (owner.node.role() == StateRole.LEADER) {
+        try {
+          owner.node.propose(payload);
+        } catch (ProposalDroppedException e) {
+          LOG.debug("member {} dropped an internal proposal: {}", owner.roleName, e.reason());
+        }
+      }
     }
   }
 
@@ -298,9 +317,10 @@ final class RaftOwner implements Agent, Inbound {
     }
     // membership changes are applied here when handed to the applier, so the owner's
     // configuration is the one as of the snapshot index as long as none was committed after it
+    long startNs = clock.nanoTime();
     log.createSnapshot(
         index, node.status().confState(), out -> view.writeSnapshot(out, index, extra));
-    LOG.info("member {} took a snapshot at index {}", roleName, index);
+    state.metrics.snapshotSaved(index, clock.nanoTime() - startNs, log.snapshotFile());
   }
 
   /** Netty thread: a connection to {@code peerId} failed. */
@@ -340,6 +360,7 @@ final class RaftOwner implements Agent, Inbound {
       nextTickNs = Math.max(nextTickNs + tickNs, now - tickNs);
       onTick(now);
       tickHook.accept(node);
+      state.metrics.onTick(now);
       publish();
       work++;
     }
@@ -358,6 +379,7 @@ final class RaftOwner implements Agent, Inbound {
     Ready rd = node.ready();
     send(rd.messagesBeforePersist());
     SnapshotInstall install = null;
+    long persistStartNs = clock.nanoTime();
     if (rd.snapshot() != null && !rd.snapshot().isEmpty()) {
       if (receivedSnapshotFile == null) {
         throw new IllegalStateException(
@@ -370,12 +392,16 @@ final class RaftOwner implements Agent, Inbound {
     } else {
       log.persist(rd);
     }
+    if (rd.mustSync() || install != null) {
+      state.metrics.walSynced(clock.nanoTime() - persistStartNs);
+    }
     send(rd.messagesAfterPersist());
     List<Entry> committed = rd.committedEntries();
     for (Entry e : committed) {
       if (e.type() == EntryType.CONF_CHANGE) {
         // the learner flag is published by the applier with the replicated membership
-        node.applyConfChange(ConfChangeCodec.decode(e.data()));
+        ConfState conf = node.applyConfChange(ConfChangeCodec.decode(e.data()));
+        state.metrics.membershipChanged(e.index(), conf.voters(), conf.learners());
       }
     }
     List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
@@ -447,7 +473,9 @@ final class RaftOwner implements Agent, Inbound {
     state.term = node.term();
     long lead = node.lead();
     if (lead != state.leaderId) {
+      long previous = state.leaderMemberId();
       state.leaderId = lead;
+      state.metrics.leaderChanged(previous, state.leaderMemberId(), state.term);
       if (lead != 0) {
         state.leaderChanges++;
         if (onLeaderKnown != null) {

@@ -76,8 +76,9 @@ public sealed interface Request
   }
 
   /**
-   * A lease grant. {@code leaseId} is never 0 here: when the user asks for 0 the leader picks the
-   * id before proposing, so every member applies the same one.
+   * A lease grant. {@code leaseId} 0 asks for any free id: every member picks the same one at apply
+   * time (the first id at or after the request id that is not a live lease), since the lease table
+   * is replicated.
    */
   record LeaseGrant(RequestHeader header, long leaseId, long ttlSeconds) implements Request {
     public LeaseGrant {

@@ -23,6 +23,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private final int maxFrameBytes;
   private final FrameHandler handler;
   private final MessageFlyweight flyweight = new MessageFlyweight();
+  private final ForwardFlyweight forward = new ForwardFlyweight();
 
   public FrameDecoder(int maxFrameBytes, FrameHandler handler) {
     this.maxFrameBytes = maxFrameBytes;
@@ -146,6 +147,33 @@ public final class FrameDecoder extends ByteToMessageDecoder {
           throw new MalformedFrameException("SNAPSHOT_ACK status " + status);
         }
         handler.onSnapshotAck(ctx, status == 1);
+      }
+      case FORWARD_REQUEST, FORWARD_RESPONSE -> {
+        if (bodyLength < ForwardFrameDescriptor.HEADER_BYTES) {
+          throw new MalformedFrameException(type + " body of " + bodyLength + " bytes");
+        }
+        forward.wrap(in, body);
+        try {
+          long correlationId = forward.correlationId();
+          int code = forward.code();
+          int payloadLength = forward.payloadLength();
+          if (payloadLength != bodyLength - ForwardFrameDescriptor.HEADER_BYTES) {
+            throw new MalformedFrameException(
+                type
+                    + " announces a payload of "
+                    + payloadLength
+                    + " bytes in a body of "
+                    + bodyLength);
+          }
+          byte[] payload = forward.payload();
+          if (type == FrameType.FORWARD_REQUEST) {
+            handler.onForwardRequest(ctx, correlationId, code, payload);
+          } else {
+            handler.onForwardResponse(ctx, correlationId, code, payload);
+          }
+        } finally {
+          forward.unwrap();
+        }
       }
     }
   }

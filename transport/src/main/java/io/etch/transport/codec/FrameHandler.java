@@ -40,6 +40,18 @@ public interface FrameHandler {
     throw unexpected(FrameType.SNAPSHOT_ACK);
   }
 
+  /** A request to answer; {@code payload} is a copy the handler may keep. */
+  default void onForwardRequest(
+      ChannelHandlerContext ctx, long correlationId, int kind, byte[] payload) {
+    throw unexpected(FrameType.FORWARD_REQUEST);
+  }
+
+  /** The answer to one of our requests; {@code statusCode} checked, {@code payload} a copy. */
+  default void onForwardResponse(
+      ChannelHandlerContext ctx, long correlationId, int statusCode, byte[] payload) {
+    throw unexpected(FrameType.FORWARD_RESPONSE);
+  }
+
   private static ProtocolViolationException unexpected(FrameType type) {
     return new ProtocolViolationException("unexpected " + type + " frame");
   }

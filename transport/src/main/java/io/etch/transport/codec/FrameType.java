@@ -15,9 +15,13 @@ public enum FrameType {
   /** Ends a snapshot stream: total length and CRC32C of the whole file. */
   SNAPSHOT_END(6),
   /** Receiver to sender: the snapshot was verified and handed over, or not. */
-  SNAPSHOT_ACK(7);
+  SNAPSHOT_ACK(7),
+  /** Dialer to acceptor on a CONTROL connection: a request for the peer's node to answer. */
+  FORWARD_REQUEST(8),
+  /** Acceptor to dialer on the same connection: the answer to one FORWARD_REQUEST. */
+  FORWARD_RESPONSE(9);
 
-  private static final FrameType[] BY_CODE = new FrameType[8];
+  private static final FrameType[] BY_CODE = new FrameType[10];
 
   static {
     for (FrameType t : values()) {

@@ -106,6 +106,20 @@ public final class Frames {
     return b;
   }
 
+  /** A FORWARD_REQUEST or FORWARD_RESPONSE frame ({@link ForwardFrameDescriptor}). */
+  public static ByteBuf forward(
+      ByteBufAllocator alloc, FrameType type, long correlationId, int code, byte[] payload) {
+    if (type != FrameType.FORWARD_REQUEST && type != FrameType.FORWARD_RESPONSE) {
+      throw new IllegalArgumentException("not a forward frame type: " + type);
+    }
+    ByteBuf b = header(alloc, type, ForwardFrameDescriptor.HEADER_BYTES + payload.length);
+    b.writeLong(correlationId);
+    b.writeByte(code);
+    b.writeInt(payload.length);
+    b.writeBytes(payload);
+    return b;
+  }
+
   private static ByteBuf header(ByteBufAllocator alloc, FrameType type, int bodyBytes) {
     ByteBuf b = alloc.ioBuffer(FrameDescriptor.HEADER_BYTES + bodyBytes);
     b.writeInt(1 + bodyBytes);

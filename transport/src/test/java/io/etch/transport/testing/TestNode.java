@@ -1,6 +1,7 @@
 package io.etch.transport.testing;
 
 import io.etch.raft.Message;
+import io.etch.transport.ForwardReply;
 import io.etch.transport.Inbound;
 import io.etch.transport.PeerEndpoint;
 import io.etch.transport.PeerTransport;
@@ -21,6 +22,15 @@ public final class TestNode implements Inbound, AutoCloseable {
   public final ConcurrentLinkedQueue<Path> snapshots = new ConcurrentLinkedQueue<>();
   public final ConcurrentLinkedQueue<Message> snapshotMessages = new ConcurrentLinkedQueue<>();
   public PeerTransport transport;
+
+  /** Answers forwarded requests; null keeps the default (UNSUPPORTED). */
+  public volatile ForwardHandler forwardHandler;
+
+  /** What a test node does with a forwarded request. */
+  @FunctionalInterface
+  public interface ForwardHandler {
+    void handle(long fromMemberId, int kind, byte[] payload, ForwardReply reply);
+  }
 
   public TestNode(long id, int inboxCapacity) {
     this.id = id;
@@ -62,6 +72,16 @@ public final class TestNode implements Inbound, AutoCloseable {
   public void onSnapshot(Message snapMessage, Path receivedFile) {
     snapshotMessages.add(snapMessage);
     snapshots.add(receivedFile);
+  }
+
+  @Override
+  public void onForward(long fromMemberId, int kind, byte[] payload, ForwardReply reply) {
+    ForwardHandler h = forwardHandler;
+    if (h == null) {
+      Inbound.super.onForward(fromMemberId, kind, payload, reply);
+    } else {
+      h.handle(fromMemberId, kind, payload, reply);
+    }
   }
 
   @Override
