@@ -6,6 +6,7 @@ import io.etch.kv.KV;
 import io.etch.lease.Lease;
 import io.etch.maintenance.Maintenance;
 import io.etch.storage.JvmFlags;
+import io.etch.storage.fs.StorageFileSystem;
 import io.etch.watch.Watch;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -308,6 +309,12 @@ public final class EtcdNode implements AutoCloseable {
     /** See {@link EtcdNodeConfig.Builder#requestTimeout}. */
     public Builder requestTimeout(Duration requestTimeout) {
       config.requestTimeout(requestTimeout);
+      return this;
+    }
+
+    /** See {@link EtcdNodeConfig.Builder#storageFileSystem}. */
+    public Builder storageFileSystem(StorageFileSystem fileSystem) {
+      config.storageFileSystem(fileSystem);
       return this;
     }
 

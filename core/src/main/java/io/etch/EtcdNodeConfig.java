@@ -1,6 +1,8 @@
 package io.etch;
 
 import io.etch.cluster.MemberIds;
+import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.StorageFileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +106,7 @@ public final class EtcdNodeConfig {
   private final int maxWatchers;
   private final Executor callbackExecutor;
   private final Clock clock;
+  private final StorageFileSystem storageFileSystem;
   private final Duration requestTimeout;
   private final long memberId;
 
@@ -130,6 +133,7 @@ public final class EtcdNodeConfig {
     this.maxWatchers = b.maxWatchers;
     this.callbackExecutor = b.callbackExecutor;
     this.clock = b.clock;
+    this.storageFileSystem = b.storageFileSystem;
     this.requestTimeout = requestTimeout;
     this.memberId = MemberIds.memberId(clusterToken, memberName);
   }
@@ -267,6 +271,14 @@ public final class EtcdNodeConfig {
     return clock;
   }
 
+  /**
+   * The file system under the WAL and the snapshot files ({@link MappedFileSystem}, the real disk,
+   * unless one was given).
+   */
+  public StorageFileSystem storageFileSystem() {
+    return storageFileSystem;
+  }
+
   /** How long an operation may take before it fails with {@link RequestTimeoutException}. */
   public Duration requestTimeout() {
     return requestTimeout;
@@ -313,6 +325,8 @@ public final class EtcdNodeConfig {
         + (callbackExecutor == null ? "node-owned" : "given")
         + ", clock="
         + clock
+        + ", storageFileSystem="
+        + storageFileSystem.getClass().getSimpleName()
         + ", requestTimeout="
         + requestTimeout
         + "}";
@@ -346,6 +360,7 @@ public final class EtcdNodeConfig {
     private int maxWatchers = DEFAULT_MAX_WATCHERS;
     private Executor callbackExecutor;
     private Clock clock = Clock.system();
+    private StorageFileSystem storageFileSystem = new MappedFileSystem();
     private Duration requestTimeout;
 
     private Builder() {}
@@ -481,6 +496,20 @@ public final class EtcdNodeConfig {
 
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * The storage SPI: the file system the WAL and the snapshot files are written through (default
+     * {@link MappedFileSystem}, memory-mapped files on the real disk). Another implementation must
+     * keep the durability rules of {@link StorageFileSystem}: contents durable only through {@code
+     * sync}, directory entries only through {@code syncDirectory}. Fault tests give one that loses
+     * everything not synced at a simulated crash. Snapshots received from the leader still arrive
+     * as real files under {@code <dataDir>/snap-in}, and snapshot files are sent to followers from
+     * the paths this file system names, so they must be readable on the real disk too.
+     */
+    public Builder storageFileSystem(StorageFileSystem fileSystem) {
+      this.storageFileSystem = Objects.requireNonNull(fileSystem, "storageFileSystem");
       return this;
     }
 

@@ -11,6 +11,8 @@ import io.etch.internal.raftlog.WalRaftStorage;
 import io.etch.raft.ConfState;
 import io.etch.storage.fs.DataDirectoryLock;
 import io.etch.storage.fs.DataDirectoryLockedException;
+import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.StorageFileSystem;
 import io.etch.storage.mvcc.MvccView;
 import io.etch.storage.snap.SnapshotWriter;
 import java.io.IOException;
@@ -33,8 +35,14 @@ public final class MemberDataDir {
 
   /** Opens (creating if new) and recovers the Raft log of {@code dataDir}. */
   static WalRaftStorage openLog(Path dataDir, long snapshotCount) {
+    return openLog(dataDir, snapshotCount, new MappedFileSystem());
+  }
+
+  /** As {@link #openLog(Path, long)}, through {@code fileSystem} (the storage SPI option). */
+  static WalRaftStorage openLog(Path dataDir, long snapshotCount, StorageFileSystem fileSystem) {
     return WalRaftStorage.open(
         RaftLogConfig.builder(dataDir.resolve("raft"))
+            .fileSystem(fileSystem)
             .segmentSizeBytes(WAL_SEGMENT_BYTES)
             .snapshotCatchUpEntries(
                 Math.min(RaftLogConfig.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES, snapshotCount))

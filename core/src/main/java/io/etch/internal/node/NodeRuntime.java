@@ -203,7 +203,8 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             .maxValueBytes(limits.maxValueBytes())
             .maxTxnOps(limits.maxTxnOps())
             .build();
-    WalRaftStorage wal = MemberDataDir.openLog(config.dataDir(), config.snapshotCount());
+    WalRaftStorage wal =
+        MemberDataDir.openLog(config.dataDir(), config.snapshotCount(), config.storageFileSystem());
     log = new WalRaftLogStore(wal);
     DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
     boolean emptyLog = wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty();

@@ -107,7 +107,11 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
 
     /** Writes back the dirty sectors only (sectors a failed sync dropped stay stale). */
     void makeDurable() {
-      durableData = java.util.Arrays.copyOf(durableData, size);
+      if (durableData.length != size) {
+        // reallocate only when the size changed: a sync of a fixed 16 MiB WAL segment must not
+        // copy the whole segment each time (the fault suites sync hundreds of times a second)
+        durableData = java.util.Arrays.copyOf(durableData, size);
+      }
       for (int s = dirtySectors.nextSetBit(0); s >= 0; s = dirtySectors.nextSetBit(s + 1)) {
         int from = s * SECTOR_BYTES;
         int to = Math.min(size, from + SECTOR_BYTES);

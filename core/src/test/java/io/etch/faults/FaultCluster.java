@@ -1,0 +1,283 @@
+package io.etch.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import io.etch.EtcdNode;
+import io.etch.PeerAddress;
+import io.etch.cluster.MemberIds;
+import io.etch.maintenance.StatusResponse;
+import io.etch.storage.fs.FaultInjectingFileSystem;
+import io.etch.storage.fs.FaultInjectingFileSystem.CrashMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * N members on loopback behind a {@link FaultNetwork}, each on a {@link CrashableFileSystem}.
+ * Member {@code m}'s {@code initialCluster} gives its own real address and, for every other member,
+ * that member's proxy; so every byte between members crosses the fault network.
+ *
+ * <p>Members can be crashed (unsynced writes lost, then restarted on what survived), closed
+ * gracefully (a leader hands leadership over first) and restarted. {@link #node(String)} is the
+ * running instance or null while the member is down. Thread-safe for the callers the suite has: one
+ * nemesis thread changes members, client threads read {@link #node}.
+ */
+final class FaultCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FaultCluster.class);
+  static final Duration HEARTBEAT = Duration.ofMillis(50);
+  static final Duration ELECTION = Duration.ofMillis(500);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+  static final String TOKEN = "etch-faults";
+
+  private final Path root;
+  private final long seed;
+  private final long snapshotCount;
+  final FaultNetwork network;
+  private final Map<String, PeerAddress> real = new LinkedHashMap<>();
+  private final Map<String, PeerAddress> proxied = new LinkedHashMap<>();
+  private final Map<String, CrashableFileSystem> storage = new LinkedHashMap<>();
+  private final Map<String, EtcdNode> running = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<EtcdNode> all = new ArrayList<>();
+  private final Object upMonitor = new Object();
+  private int crashes;
+
+  FaultCluster(Path root, int size, long seed, long snapshotCount) {
+    this.root = root;
+    this.seed = seed;
+    this.snapshotCount = snapshotCount;
+    this.network = new FaultNetwork(seed);
+    for (int i = 1; i <= size; i++) {
+      String name = "m" + i;
+      real.put(name, new PeerAddress("127.0.0.1", freePort()));
+      proxied.put(name, new PeerAddress("127.0.0.1", freePort()));
+    }
+    for (String name : real.keySet()) {
+      network.addMember(name, raftId(name), proxied.get(name), real.get(name));
+      storage.put(
+          name,
+          new CrashableFileSystem(
+              new FaultInjectingFileSystem(seed * 31 + name.hashCode()), root.resolve(name)));
+    }
+  }
+
+  static long raftId(String name) {
+    long id = MemberIds.memberId(TOKEN, name) & Long.MAX_VALUE;
+    return id == 0 ? 1 : id;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  List<String> names() {
+    return List.copyOf(real.keySet());
+  }
+
+  private EtcdNode build(String name) {
+    Map<String, PeerAddress> view = new LinkedHashMap<>(proxied);
+    view.put(name, real.get(name));
+    return EtcdNode.builder()
+        .memberName(name)
+        .clusterToken(TOKEN)
+        .dataDir(root.resolve(name))
+        .peerListen(real.get(name))
+        .initialCluster(view)
+        .heartbeatInterval(HEARTBEAT)
+        .electionTimeout(ELECTION)
+        .requestTimeout(REQUEST_TIMEOUT)
+        .snapshotCount(snapshotCount)
+        .storageFileSystem(storage.get(name))
+        .build();
+  }
+
+  /** Starts every member and waits until each knows a leader. */
+  FaultCluster start() {
+    List<java.util.concurrent.CompletableFuture<EtcdNode>> started = new ArrayList<>();
+    for (String name : real.keySet()) {
+      EtcdNode n = build(name);
+      synchronized (all) {
+        all.add(n);
+      }
+      started.add(n.start());
+      running.put(name, n);
+    }
+    for (var f : started) {
+      f.orTimeout(60, TimeUnit.SECONDS).join();
+    }
+    return this;
+  }
+
+  /** The running instance of {@code name}, or null while it is down. */
+  EtcdNode node(String name) {
+    return running.get(name);
+  }
+
+  boolean isUp(String name) {
+    return running.containsKey(name);
+  }
+
+  List<String> upMembers() {
+    List<String> up = new ArrayList<>();
+    for (String n : real.keySet()) {
+      if (running.containsKey(n)) {
+        up.add(n);
+      }
+    }
+    return up;
+  }
+
+  /** The member a running member reports as leader (asked in order), or null. */
+  String leader() {
+    for (String name : upMembers()) {
+      EtcdNode n = running.get(name);
+      if (n == null) {
+        continue;
+      }
+      try {
+        StatusResponse s = n.maintenance().status().get(1, TimeUnit.SECONDS);
+        if (s.isLeader()) {
+          return name;
+        }
+      } catch (Exception e) {
+        // a member closing under us; ask the next one
+      }
+    }
+    return null;
+  }
+
+  StatusResponse status(String name) {
+    EtcdNode n = running.get(name);
+    try {
+      return n == null ? null : n.maintenance().status().get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /**
+   * Crashes {@code name}: cuts it off the network (and waits until nothing it sends from now on can
+   * be forwarded), loses every write its storage did not sync, then stops the ghost. The member
+   * stays down until {@link #restart}.
+   */
+  void crash(String name, CrashMode mode) {
+    crash(List.of(name), mode);
+  }
+
+  /**
+   * Crashes every member of {@code names} at the same instant (a power outage when it is all of
+   * them): all are cut off first, then every storage loses what it did not sync, then the ghosts
+   * are stopped.
+   */
+  void crash(List<String> names, CrashMode mode) {
+    List<EtcdNode> ghosts = new ArrayList<>();
+    List<String> crashed = new ArrayList<>();
+    for (String name : names) {
+      EtcdNode ghost = running.remove(name);
+      if (ghost != null) {
+        ghosts.add(ghost);
+        crashed.add(name);
+        network.isolate(name);
+      }
+    }
+    network.barrier();
+    List<CrashableFileSystem> dead = new ArrayList<>();
+    for (String name : crashed) {
+      CrashableFileSystem before = storage.get(name);
+      storage.put(name, before.crash(mode));
+      dead.add(before);
+      crashes++;
+    }
+    // the ghosts close while their storage blocks them (a leader's hand-over cannot happen: its
+    // raft thread is stuck), then the storage lets them fail and finish
+    List<Thread> closers = new ArrayList<>();
+    for (EtcdNode ghost : ghosts) {
+      Thread t = new Thread(ghost::close, "fault-close-" + ghost.config().memberName());
+      t.start();
+      closers.add(t);
+    }
+    await().pollDelay(ELECTION.plusMillis(300)).atMost(Duration.ofSeconds(60)).until(() -> true);
+    dead.forEach(CrashableFileSystem::release);
+    await().atMost(Duration.ofSeconds(60)).until(() -> closers.stream().noneMatch(Thread::isAlive));
+  }
+
+  /** Closes {@code name} as an operator would (a leader hands over first). */
+  void stop(String name) {
+    EtcdNode n = running.remove(name);
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  /** Starts {@code name} again on its data directory and storage; does not wait for a leader. */
+  void restart(String name) {
+    if (running.containsKey(name)) {
+      return;
+    }
+    storage.get(name).remirror();
+    network.rejoin(name);
+    EtcdNode n = build(name);
+    synchronized (all) {
+      all.add(n);
+    }
+    n.start()
+        .whenComplete(
+            (started, error) -> {
+              if (error != null && running.get(name) == n) {
+                LOG.error("member {} did not start again", name, error);
+              }
+            });
+    running.put(name, n);
+    synchronized (upMonitor) {
+      upMonitor.notifyAll();
+    }
+  }
+
+  /** Blocks (on a condition, at most {@code maxMs}) while no member is up. */
+  void awaitAnyUp(long maxMs) throws InterruptedException {
+    long deadline = System.nanoTime() + maxMs * 1_000_000L;
+    synchronized (upMonitor) {
+      while (running.isEmpty() && System.nanoTime() - deadline < 0) {
+        upMonitor.wait(Math.max(1, maxMs));
+      }
+    }
+  }
+
+  CrashableFileSystem storage(String name) {
+    return storage.get(name);
+  }
+
+  int crashes() {
+    return crashes;
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  @Override
+  public void close() {
+    List<EtcdNode> toClose;
+    synchronized (all) {
+      toClose = new ArrayList<>(all);
+    }
+    running.clear();
+    for (EtcdNode n : toClose) {
+      n.close();
+    }
+    network.close();
+  }
+}

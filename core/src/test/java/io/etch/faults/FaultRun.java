@@ -1,0 +1,265 @@
+package io.etch.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import io.etch.EtcdNode;
+import io.etch.faults.Nemesis.Fault;
+import io.etch.lincheck.CheckResult;
+import io.etch.lincheck.EtcdKvModel;
+import io.etch.lincheck.LinearizabilityChecker;
+import io.etch.lincheck.Operation;
+import io.etch.lincheck.Verdict;
+import io.etch.maintenance.StatusResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One fault run: start a cluster behind the fault network, run the register clients and a watcher
+ * per member while the {@link Nemesis} injects faults, heal, let the cluster converge, then check
+ * everything the suite promises and report figures. Nothing here asserts; the tests do, printing
+ * the seed and the replay command with any failure.
+ */
+final class FaultRun {
+  private static final Logger LOG = LoggerFactory.getLogger(FaultRun.class);
+
+  /** What to run. */
+  record Config(
+      int members, Duration duration, Set<Fault> faults, int clients, long snapshotCount) {
+    static Config of(int members, Duration duration, Set<Fault> faults) {
+      return new Config(members, duration, faults, members + 2, 500);
+    }
+  }
+
+  /** What happened and what the checks found. */
+  record Report(
+      long seed,
+      Config config,
+      int operations,
+      int unknown,
+      Map<Fault, Integer> faults,
+      long framesCut,
+      long framesDropped,
+      long framesDelayed,
+      long checkerMs,
+      Verdict verdict,
+      String checkerDetail,
+      long finalRevision,
+      List<String> violations) {
+
+    boolean ok() {
+      return verdict == Verdict.LINEARIZABLE && violations.isEmpty();
+    }
+
+    String summary() {
+      return String.format(
+          "seed=%d members=%d ops=%d unknown=%d faults=%s frames(cut=%d dropped=%d delayed=%d)"
+              + " finalRevision=%d checker=%d ms verdict=%s violations=%d",
+          seed,
+          config.members(),
+          operations,
+          unknown,
+          faults,
+          framesCut,
+          framesDropped,
+          framesDelayed,
+          finalRevision,
+          checkerMs,
+          verdict,
+          violations.size());
+    }
+  }
+
+  static Set<Fault> all() {
+    return EnumSet.allOf(Fault.class);
+  }
+
+  static Report run(Path dir, long seed, Config config) {
+    try (FaultCluster cluster =
+        new FaultCluster(dir, config.members(), seed, config.snapshotCount()).start()) {
+      Map<String, WatchRecorder> watchers = new LinkedHashMap<>();
+      for (String m : cluster.names()) {
+        watchers.put(m, new WatchRecorder(m));
+      }
+      Runnable attach = () -> watchers.forEach((m, w) -> w.ensureWatching(cluster.node(m)));
+      long firstRevision = cluster.status(cluster.names().get(0)).revision() + 1;
+      LeaseWorkload leases = new LeaseWorkload(cluster, seed ^ 0x1EA5EL);
+      Runnable attachAll =
+          () -> {
+            attach.run();
+            leases.attach();
+          };
+      attachAll.run();
+      Workload workload = new Workload(cluster, config.clients(), seed ^ 0x5DEECE66DL);
+      Nemesis nemesis = new Nemesis(cluster, seed, config.faults(), attachAll);
+      workload.start();
+      leases.start();
+      nemesis.run(System.nanoTime() + config.duration().toNanos());
+      workload.stop();
+      leases.stop();
+      List<Recorded> history = workload.history();
+
+      List<String> violations = new ArrayList<>();
+      long finalRevision;
+      try {
+        finalRevision = converge(cluster, attach);
+      } catch (ConditionTimeoutException e) {
+        StringBuilder statuses = new StringBuilder();
+        for (String m : cluster.names()) {
+          statuses.append("\n  ").append(m).append(": ").append(cluster.status(m));
+        }
+        throw new AssertionError(
+            "seed "
+                + seed
+                + ": the healed cluster did not converge within 90 s; statuses:"
+                + statuses,
+            e);
+      }
+      LOG.info("run {}: converged at revision {}", seed, finalRevision);
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                attach.run();
+                return watchers.values().stream().allMatch(w -> w.lastRevision() >= finalRevision);
+              });
+      Map<String, List<List<WatchRecorder.Event>>> live = new LinkedHashMap<>();
+      watchers.forEach(
+          (m, w) -> {
+            w.close();
+            live.put(m, w.responses());
+            violations.addAll(
+                HistoryChecks.watch(m + " (live watch)", w.responses(), history, firstRevision));
+          });
+      violations.addAll(HistoryChecks.sameStreams(live));
+
+      // every member's full history, replayed from revision 1 after all the crashes
+      Map<String, List<List<WatchRecorder.Event>>> replayed = new LinkedHashMap<>();
+      for (String m : cluster.names()) {
+        WatchRecorder replay = new WatchRecorder(m);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> {
+                  replay.ensureWatching(cluster.node(m));
+                  return replay.lastRevision() >= finalRevision;
+                });
+        replay.close();
+        replayed.put(m, replay.responses());
+        violations.addAll(
+            HistoryChecks.watch(m + " (replay)", replay.responses(), history, firstRevision));
+        violations.addAll(
+            HistoryChecks.acknowledgedPresent(m + " (replay)", replay.responses(), history));
+      }
+      violations.addAll(HistoryChecks.sameStreams(replayed));
+      violations.addAll(hashes(cluster, finalRevision));
+      violations.addAll(HistoryChecks.revisions(history));
+      violations.addAll(leases.earlyExpiries());
+      leases.close();
+      LOG.info(
+          "run {}: leases granted={} renewals={} expiries seen={} early={}",
+          seed,
+          leases.granted(),
+          leases.renewals(),
+          leases.expiriesSeen(),
+          leases.earlyExpiries().size());
+
+      List<Operation<EtcdKvModel.Op, EtcdKvModel.Result>> ops = new ArrayList<>();
+      int unknown = 0;
+      for (Recorded r : history) {
+        ops.add(r.toOperation());
+        unknown += r.isUnknown() ? 1 : 0;
+      }
+      long t0 = System.nanoTime();
+      CheckResult result =
+          LinearizabilityChecker.withTimeBudget(Duration.ofMinutes(2))
+              .check(new EtcdKvModel(), ops);
+      long checkerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      Report report =
+          new Report(
+              seed,
+              config,
+              history.size(),
+              unknown,
+              nemesis.injected(),
+              cluster.network.framesCut.get(),
+              cluster.network.framesDropped.get(),
+              cluster.network.framesDelayed.get(),
+              checkerMs,
+              result.verdict(),
+              result.isLinearizable() ? "" : result.describe(),
+              finalRevision,
+              violations);
+      LOG.info("fault run: {}", report.summary());
+      return report;
+    }
+  }
+
+  /** Waits until every member is up, agrees on a leader and holds the same revision, twice. */
+  private static long converge(FaultCluster cluster, Runnable attach) {
+    long[] last = {-1};
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              attach.run();
+              long revision = -1;
+              long leader = -1;
+              for (String m : cluster.names()) {
+                StatusResponse s = cluster.status(m);
+                if (s == null || s.leaderId() == 0) {
+                  return false;
+                }
+                if (revision >= 0 && (s.revision() != revision || s.leaderId() != leader)) {
+                  return false;
+                }
+                revision = s.revision();
+                leader = s.leaderId();
+              }
+              boolean stable = revision == last[0];
+              last[0] = revision;
+              return stable;
+            });
+    return last[0];
+  }
+
+  private static List<String> hashes(FaultCluster cluster, long revision) {
+    List<String> out = new ArrayList<>();
+    Long first = null;
+    String firstMember = null;
+    for (String m : cluster.names()) {
+      EtcdNode n = cluster.node(m);
+      long hash = n.maintenance().hashKv(revision).orTimeout(30, TimeUnit.SECONDS).join().hash();
+      if (first == null) {
+        first = hash;
+        firstMember = m;
+      } else if (hash != first) {
+        out.add(
+            "hashKv at revision "
+                + revision
+                + ": "
+                + m
+                + " has "
+                + Long.toHexString(hash)
+                + ", "
+                + firstMember
+                + " has "
+                + Long.toHexString(first));
+      }
+    }
+    return out;
+  }
+}
