@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.etch.EtcdNode;
-import io.etch.node.TestCertificates.MemberPem;
+import io.etch.transport.testing.TestCertificates;
+import io.etch.transport.testing.TestCertificates.MemberPem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

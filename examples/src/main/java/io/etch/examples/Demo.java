@@ -24,22 +24,16 @@ import io.etch.watch.WatchEvent;
 import io.etch.watch.WatchOption;
 import io.etch.watch.WatchResponse;
 import io.etch.watch.Watcher;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 /**
  * The main demo that {@code scripts/demo.sh} runs: a 3-member Etch cluster inside one JVM, over
@@ -64,7 +58,7 @@ public final class Demo {
     try {
       run(System.out, dir);
     } finally {
-      deleteRecursively(dir);
+      LocalCluster.deleteRecursively(dir);
     }
   }
 
@@ -72,7 +66,7 @@ public final class Demo {
     long startNs = System.nanoTime();
     Map<String, PeerAddress> members = new LinkedHashMap<>();
     for (String name : List.of("alpha", "beta", "gamma")) {
-      members.put(name, new PeerAddress("127.0.0.1", freePort()));
+      members.put(name, new PeerAddress("127.0.0.1", LocalCluster.freePort()));
     }
     out.println("Etch demo: starting a 3-member cluster in this JVM, data in " + dir);
     List<EtcdNode> nodes = new ArrayList<>();
@@ -90,7 +84,7 @@ public final class Demo {
     try {
       CompletableFuture.allOf(nodes.stream().map(EtcdNode::start).toArray(CompletableFuture[]::new))
           .join();
-      EtcdNode leader = awaitLeader(nodes);
+      EtcdNode leader = LocalCluster.awaitLeader(nodes);
       out.println("  leader: " + leader.config().memberName() + " (term " + term(leader) + ")");
       EtcdNode follower = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
 
@@ -155,7 +149,7 @@ public final class Demo {
               .commit()
               .join();
       out.println("  compare-and-set blue -> green: " + (cas.succeeded() ? "succeeded" : "failed"));
-      awaitTrue(() -> seen.size() >= 2, "the watch to see both config writes");
+      LocalCluster.awaitTrue(() -> seen.size() >= 2, "the watch to see both config writes");
       watcher.close();
 
       // A lock handed from one member to another, with growing fencing tokens.
@@ -236,7 +230,7 @@ public final class Demo {
               Session.builder(follower).ttlSeconds(SESSION_TTL_SECONDS).open().join(),
               new ServiceInstance("web", "web-" + follower.config().memberName(), "10.0.0.2:8080"))
           .join();
-      awaitTrue(
+      LocalCluster.awaitTrue(
           () -> !registryViews.isEmpty() && registryViews.get(registryViews.size() - 1).size() == 2,
           "both instances in the registry");
 
@@ -245,7 +239,7 @@ public final class Demo {
       long killNs = System.nanoTime();
       leader.close();
       List<EtcdNode> survivors = nodes.stream().filter(n -> n != leader).toList();
-      EtcdNode newLeader = awaitLeader(survivors);
+      EtcdNode newLeader = LocalCluster.awaitLeader(survivors);
       out.printf(
           "  new leader: %s (term %d) after %d ms%n",
           newLeader.config().memberName(),
@@ -285,7 +279,7 @@ public final class Demo {
               + " > "
               + schedulerOnLeader.fencingToken()
               + ")");
-      awaitTrue(
+      LocalCluster.awaitTrue(
           () -> registryViews.get(registryViews.size() - 1).size() == 1,
           "the dead member's service instance to vanish");
       out.println(
@@ -309,55 +303,11 @@ public final class Demo {
     }
   }
 
-  private static EtcdNode awaitLeader(List<EtcdNode> running) {
-    EtcdNode[] found = new EtcdNode[1];
-    awaitTrue(
-        () -> {
-          long id = running.get(0).maintenance().status().join().leaderId();
-          for (EtcdNode n : running) {
-            if (n.maintenance().status().join().leaderId() != id) {
-              return false;
-            }
-          }
-          found[0] = running.stream().filter(n -> n.memberId() == id).findFirst().orElse(null);
-          return found[0] != null;
-        },
-        "a leader that every running member agrees on");
-    return found[0];
-  }
-
   private static long term(EtcdNode node) {
     return node.maintenance().status().join().raftTerm();
   }
 
-  /** Polls {@code condition} for up to 30 s; a demo has no Awaitility, and must not hang. */
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-    long deadlineNs = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadlineNs) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-    }
-  }
-
   private static ByteSequence bytes(String s) {
     return ByteSequence.from(s);
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
