@@ -217,6 +217,13 @@ final class NettyPeerTransport implements PeerTransport {
                       initAcceptedChannel(ch);
                     }
                   });
+      // the peer table exists before the port is bound: a peer dialling in at once is known,
+      // rather than refused as unknown and left to wait out its reconnect back-off
+      Long2ObjectHashMap<Peer> initial = new Long2ObjectHashMap<>();
+      for (PeerEndpoint p : settings.initialPeers()) {
+        initial.put(p.memberId(), new Peer(this, p));
+      }
+      peers = initial;
       try {
         serverChannel = b.bind(settings.listenAddress()).sync().channel();
       } catch (Exception e) {
@@ -233,11 +240,6 @@ final class NettyPeerTransport implements PeerTransport {
           ioSupport.channelType().getSimpleName(),
           settings.tls() != null ? "mutual TLS" : "plaintext");
       advertised = advertisedAddressOf((InetSocketAddress) serverChannel.localAddress());
-      Long2ObjectHashMap<Peer> initial = new Long2ObjectHashMap<>();
-      for (PeerEndpoint p : settings.initialPeers()) {
-        initial.put(p.memberId(), new Peer(this, p));
-      }
-      peers = initial;
       for (Peer p : initial.values()) {
         p.start();
       }
