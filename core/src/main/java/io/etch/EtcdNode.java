@@ -192,6 +192,12 @@ public final class EtcdNode implements AutoCloseable {
       return this;
     }
 
+    /** See {@link EtcdNodeConfig.Builder#peerAdvertise}. */
+    public Builder peerAdvertise(PeerAddress peerAdvertise) {
+      config.peerAdvertise(peerAdvertise);
+      return this;
+    }
+
     /** See {@link EtcdNodeConfig.Builder#initialCluster}. */
     public Builder initialCluster(Map<String, PeerAddress> members) {
       config.initialCluster(members);

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *   <li>memberName, dataDir and peerListen are required; exactly one of {@code initialCluster}
  *       (bootstrap a new cluster) or {@code joinExisting} (join a running one) is set.
  *   <li>initialCluster contains this member, under an address that matches peerListen (same port;
- *       same host unless peerListen is a wildcard such as {@code 0.0.0.0}), and gives no address to
- *       two members.
+ *       same host unless peerListen is a wildcard such as {@code 0.0.0.0}) — or, when {@code
+ *       peerAdvertise} is set (the member is reached through an address other than the one it
+ *       binds: NAT, a proxy), under exactly that address — and gives no address to two members.
  *   <li>TLS: the three PEM files together or none, each an existing readable file; not PEM files
  *       and JSSE factories at once.
  *   <li>Timing, as etcd: heartbeat and election timeout positive, election timeout at least 5 x the
@@ -90,6 +91,7 @@ public final class EtcdNodeConfig {
   private final String memberName;
   private final Path dataDir;
   private final PeerAddress peerListen;
+  private final PeerAddress peerAdvertise;
   private final Map<String, PeerAddress> initialCluster;
   private final List<PeerAddress> joinExisting;
   private final String clusterToken;
@@ -114,6 +116,7 @@ public final class EtcdNodeConfig {
     this.memberName = b.memberName;
     this.dataDir = b.dataDir;
     this.peerListen = b.peerListen;
+    this.peerAdvertise = b.peerAdvertise;
     this.initialCluster =
         b.initialCluster == null
             ? Map.of()
@@ -175,8 +178,14 @@ public final class EtcdNodeConfig {
     return joinExisting;
   }
 
-  /** The address this member advertises to peers: its initialCluster entry, else peerListen. */
+  /**
+   * The address this member advertises to peers (etcd's {@code initial-advertise-peer-urls}):
+   * {@code peerAdvertise} when set, else its initialCluster entry, else peerListen.
+   */
   public PeerAddress advertisedPeerAddress() {
+    if (peerAdvertise != null) {
+      return peerAdvertise;
+    }
     return initialCluster.getOrDefault(memberName, peerListen);
   }
 
@@ -340,6 +349,7 @@ public final class EtcdNodeConfig {
     private String memberName;
     private Path dataDir;
     private PeerAddress peerListen;
+    private PeerAddress peerAdvertise;
     private Map<String, PeerAddress> initialCluster;
     private List<PeerAddress> joinExisting;
     private String clusterToken = DEFAULT_CLUSTER_TOKEN;
@@ -380,6 +390,16 @@ public final class EtcdNodeConfig {
     /** Where to listen for peers (a wildcard host listens on every interface). */
     public Builder peerListen(PeerAddress peerListen) {
       this.peerListen = Objects.requireNonNull(peerListen, "peerListen");
+      return this;
+    }
+
+    /**
+     * The address peers reach this member at, when it differs from {@code peerListen} (etcd's
+     * {@code initial-advertise-peer-urls}): behind NAT or a proxy. It is what the member gives when
+     * joining and what {@code initialCluster} must name for it. Default: {@code peerListen}.
+     */
+    public Builder peerAdvertise(PeerAddress peerAdvertise) {
+      this.peerAdvertise = Objects.requireNonNull(peerAdvertise, "peerAdvertise");
       return this;
     }
 
@@ -628,6 +648,19 @@ public final class EtcdNodeConfig {
                 + "' (it has "
                 + new TreeMap<>(initialCluster).keySet()
                 + "); to join a running cluster use joinExisting");
+      }
+      if (peerAdvertise != null) {
+        if (!own.equals(peerAdvertise)) {
+          throw invalid(
+              "initialCluster",
+              "initialCluster gives this member '"
+                  + memberName
+                  + "' the address "
+                  + own
+                  + " but peerAdvertise is "
+                  + peerAdvertise);
+        }
+        return;
       }
       boolean hostMatches = peerListen.isWildcard() || peerListen.host().equals(own.host());
       if (own.port() != peerListen.port() || !hostMatches) {

@@ -56,6 +56,21 @@ class EtcdNodeConfigTest {
   }
 
   @Test
+  void anAdvertisedAddressOtherThanTheListenAddressMustBeTheInitialClusterEntry() {
+    PeerAddress listen = PeerAddress.parse("0.0.0.0:12380");
+    EtcdNodeConfig c = valid().peerListen(listen).peerAdvertise(A).build();
+    assertEquals(A, c.advertisedPeerAddress());
+    assertEquals(listen, c.peerListen());
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class,
+            () ->
+                valid().peerListen(listen).peerAdvertise(PeerAddress.parse("10.0.0.9:1")).build());
+    assertEquals("initialCluster", e.argument());
+    assertTrue(e.getMessage().contains("peerAdvertise is 10.0.0.9:1"), e.getMessage());
+  }
+
+  @Test
   void defaultsAreEtcds() {
     EtcdNodeConfig c = valid().build();
     assertEquals(Duration.ofMillis(100), c.heartbeatInterval());

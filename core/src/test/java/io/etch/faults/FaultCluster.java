@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * N members on loopback behind a {@link FaultNetwork}, each on a {@link CrashableFileSystem}.
- * Member {@code m}'s {@code initialCluster} gives its own real address and, for every other member,
- * that member's proxy; so every byte between members crosses the fault network.
+ * N members on loopback behind a {@link FaultNetwork}, each on a {@link CrashableFileSystem}. Every
+ * member listens on its real address and advertises its proxy ({@code peerAdvertise}); the {@code
+ * initialCluster} names the proxies, and so does the replicated membership; so every byte between
+ * members crosses the fault network, also after a member learns the addresses from a snapshot.
  *
  * <p>Members can be crashed (unsynced writes lost, then restarted on what survived), closed
  * gracefully (a leader hands leadership over first) and restarted. {@link #node(String)} is the
@@ -88,14 +89,13 @@ final class FaultCluster implements AutoCloseable {
   }
 
   private EtcdNode build(String name) {
-    Map<String, PeerAddress> view = new LinkedHashMap<>(proxied);
-    view.put(name, real.get(name));
     return EtcdNode.builder()
         .memberName(name)
         .clusterToken(TOKEN)
         .dataDir(root.resolve(name))
         .peerListen(real.get(name))
-        .initialCluster(view)
+        .peerAdvertise(proxied.get(name))
+        .initialCluster(proxied)
         .heartbeatInterval(HEARTBEAT)
         .electionTimeout(ELECTION)
         .requestTimeout(REQUEST_TIMEOUT)
