@@ -18,7 +18,6 @@ import io.etch.MemberRemovedException;
 import io.etch.NotLeaderException;
 import io.etch.NotLearnerException;
 import io.etch.PeerAddress;
-import io.etch.RequestTimeoutException;
 import io.etch.TooManyLearnersException;
 import io.etch.cluster.Member;
 import io.etch.cluster.MemberAddResponse;
@@ -437,10 +436,11 @@ class MembershipTest {
             BadLeaderTransfereeException.class, failure(follower.cluster().moveLeader(lxId)));
     assertEquals(lxId, learnerTransferee.memberId());
 
-    // asked of a follower, the leader checks the forwarded change and drops it: the caller times
-    // out
-    assertInstanceOf(
-        RequestTimeoutException.class, failure(follower.cluster().promoteMember(lxId)));
+    // asked of a follower, the leader's refusal reaches the caller typed
+    LearnerNotReadyException viaFollower =
+        assertInstanceOf(
+            LearnerNotReadyException.class, failure(follower.cluster().promoteMember(lxId)));
+    assertEquals(lxId, viaFollower.memberId());
     assertTrue(byName(get(leader.cluster().listMembers()).members()).get("lx").learner());
 
     // a removed id is never reused

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * What the transport delivers, split by receiver: Raft traffic to the owner thread, forwarded calls
- * by kind (lease keep-alive and time-to-live to the {@link LeaseDriver}). Netty threads: every
- * receiver only enqueues.
+ * by kind (lease keep-alive and time-to-live to the {@link LeaseDriver}, a membership check to the
+ * owner thread: {@link MembershipCheck}). Netty threads: every receiver only enqueues.
  */
 final class NodeInbound implements Inbound {
   private final RaftOwner owner;
@@ -35,6 +35,7 @@ final class NodeInbound implements Inbound {
     switch (kind) {
       case LeaseCallDescriptor.KIND_KEEP_ALIVE, LeaseCallDescriptor.KIND_TIME_TO_LIVE ->
           leases.onForward(kind, payload, reply);
+      case MembershipCheck.KIND -> MembershipCheck.onForward(payload, reply, owner::submit);
       default -> reply.refuse(ForwardStatus.UNSUPPORTED);
     }
   }

@@ -698,6 +698,47 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
    */
   CompletableFuture<Object> proposeConfChange(
       String operation, long requestId, byte[] confChange, NodeCluster.LeaderCheck check) {
+    long leader = state.leaderId;
+    PeerTransport t = transport;
+    if (leader == 0 || leader == RaftIds.raftId(memberId) || t == null) {
+      return submitConfChange(operation, requestId, confChange, check);
+    }
+    // a follower: ask the leader first, so its refusal reaches the caller typed (MembershipCheck)
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    long startNs = state.metrics.nowNs();
+    t.forward(leader, MembershipCheck.KIND, confChange)
+        .whenComplete(
+            (answer, error) -> {
+              EtchException refused = null;
+              if (error == null) {
+                try {
+                  refused = MembershipCheck.refusal(answer);
+                } catch (IllegalArgumentException undecodable) {
+                  LOG.warn("member {}: {}", config.memberName(), undecodable.getMessage());
+                }
+              }
+              if (refused != null) {
+                state.metrics.requestDone(operation, startNs, true);
+                EtchException typed = refused;
+                callbacks.execute(() -> result.completeExceptionally(typed));
+                return;
+              }
+              // accepted, or the leader could not be asked: propose (Raft checks it at the leader)
+              submitConfChange(operation, requestId, confChange, check)
+                  .whenComplete(
+                      (v, e) -> {
+                        if (e != null) {
+                          result.completeExceptionally(e);
+                        } else {
+                          result.complete(v);
+                        }
+                      });
+            });
+    return result;
+  }
+
+  private CompletableFuture<Object> submitConfChange(
+      String operation, long requestId, byte[] confChange, NodeCluster.LeaderCheck check) {
     PendingProposal p =
         new PendingProposal(operation, requestId, confChange, deadlineNs(), state.metrics, true);
     pending.add(p);
