@@ -100,12 +100,15 @@ final class FaultRun {
           };
       attachAll.run();
       Workload workload = new Workload(cluster, config.clients(), seed ^ 0x5DEECE66DL);
+      LockWorkload locks = new LockWorkload(cluster, seed ^ 0x10C4L);
       Nemesis nemesis = new Nemesis(cluster, seed, config.faults(), attachAll);
       workload.start();
       leases.start();
+      locks.start();
       nemesis.run(System.nanoTime() + config.duration().toNanos());
       workload.stop();
       leases.stop();
+      locks.stop();
       List<Recorded> history = workload.history();
 
       List<String> violations = new ArrayList<>();
@@ -167,6 +170,8 @@ final class FaultRun {
       violations.addAll(hashes(cluster, finalRevision));
       violations.addAll(HistoryChecks.revisions(history));
       violations.addAll(leases.earlyExpiries());
+      violations.addAll(locks.violations());
+      LOG.info("run {}: lock holds={} clean={}", seed, locks.holds(), locks.cleanHolds());
       leases.close();
       LOG.info(
           "run {}: leases granted={} renewals={} expiries seen={} early={}",

@@ -179,8 +179,12 @@ final class HistoryChecks {
       List<Event> group,
       Map<String, Recorded> writers,
       Recorded acknowledged) {
-    if (group.stream().allMatch(e -> e.key().startsWith(LeaseWorkload.PREFIX))) {
-      return; // a lease key's put or expiry: its revision counts, the lease check judges it
+    if (group.stream()
+        .allMatch(
+            e ->
+                e.key().startsWith(LeaseWorkload.PREFIX)
+                    || e.key().startsWith(LockWorkload.PREFIX))) {
+      return; // a lease or lock key's write or expiry: its revision counts, their checks judge it
     }
     Set<String> keys = new HashSet<>();
     for (Event e : group) {
