@@ -120,6 +120,7 @@ final class TestCluster implements AutoCloseable {
           && (n.equals("etch-raft-" + member)
               || n.equals("etch-apply-" + member)
               || n.equals("etch-watch-" + member)
+              || n.equals("etch-wal-" + member)
               || n.equals("etch-snap-" + member)
               || n.startsWith("etch-callback-" + member + "-"))) {
         names.add(n);

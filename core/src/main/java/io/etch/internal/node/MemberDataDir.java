@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * A member's data directory: where its Raft log lives ({@code <dataDir>/raft}) and how a brand-new
@@ -40,13 +41,26 @@ public final class MemberDataDir {
 
   /** As {@link #openLog(Path, long)}, through {@code fileSystem} (the storage SPI option). */
   static WalRaftStorage openLog(Path dataDir, long snapshotCount, StorageFileSystem fileSystem) {
+    return WalRaftStorage.open(logConfig(dataDir, snapshotCount, fileSystem).build());
+  }
+
+  /**
+   * As {@link #openLog(Path, long, StorageFileSystem)}, preparing each next WAL segment on {@code
+   * preallocation} (a thread the node owns), so the owner thread's syncs never write the zeros.
+   */
+  static WalRaftStorage openLog(
+      Path dataDir, long snapshotCount, StorageFileSystem fileSystem, Executor preallocation) {
     return WalRaftStorage.open(
-        RaftLogConfig.builder(dataDir.resolve("raft"))
-            .fileSystem(fileSystem)
-            .segmentSizeBytes(WAL_SEGMENT_BYTES)
-            .snapshotCatchUpEntries(
-                Math.min(RaftLogConfig.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES, snapshotCount))
-            .build());
+        logConfig(dataDir, snapshotCount, fileSystem).preallocationExecutor(preallocation).build());
+  }
+
+  private static RaftLogConfig.Builder logConfig(
+      Path dataDir, long snapshotCount, StorageFileSystem fileSystem) {
+    return RaftLogConfig.builder(dataDir.resolve("raft"))
+        .fileSystem(fileSystem)
+        .segmentSizeBytes(WAL_SEGMENT_BYTES)
+        .snapshotCatchUpEntries(
+            Math.min(RaftLogConfig.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES, snapshotCount));
   }
 
   /**

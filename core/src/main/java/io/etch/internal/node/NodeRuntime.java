@@ -67,6 +67,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -132,6 +133,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private AgentRunner ownerRunner;
   private AgentRunner applierRunner;
   private SnapshotThread snapshotThread;
+  private ExecutorService walPreallocator;
   private NodeKV kv;
   private Proposer proposer;
   private NodeMaintenance maintenance;
@@ -204,7 +206,11 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             .maxTxnOps(limits.maxTxnOps())
             .build();
     WalRaftStorage wal =
-        MemberDataDir.openLog(config.dataDir(), config.snapshotCount(), config.storageFileSystem());
+        MemberDataDir.openLog(
+            config.dataDir(),
+            config.snapshotCount(),
+            config.storageFileSystem(),
+            walPreallocator = walPreallocator());
     log = new WalRaftLogStore(wal);
     DedupTable dedup = new DedupTable(DEDUP_ENTRIES, DEDUP_BYTES);
     boolean emptyLog = wal.lastIndex() == 0 && wal.restartState().snapshot().isEmpty();
@@ -600,6 +606,20 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     LOG.error("member {}: internal error on a node thread", config.memberName(), error);
   }
 
+  /**
+   * The node's {@code etch-wal-<member>} thread: prepares (creates, zero-fills, syncs) the next WAL
+   * segment while the current one fills. Shut down at close, after the log.
+   */
+  private ExecutorService walPreallocator() {
+    String name = "etch-wal-" + config.memberName();
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   private ExecutorService ownExecutor() {
     AtomicInteger n = new AtomicInteger();
     String prefix = "etch-callback-" + config.memberName() + "-";
@@ -916,6 +936,17 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     }
     if (log != null) {
       log.close();
+    }
+    if (walPreallocator != null) {
+      walPreallocator.shutdown(); // after the log: closing it waits for a segment in preparation
+      try {
+        if (!walPreallocator.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn(
+              "member {}: WAL segment preparation still running after 10 s", config.memberName());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
