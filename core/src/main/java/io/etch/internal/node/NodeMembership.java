@@ -85,18 +85,23 @@ final class NodeMembership {
         entry.index(),
         change.outcome(),
         change.reason() == null ? "" : " (" + change.reason() + ")");
+    boolean removesSelf = false;
     if (change.outcome() != MembershipTable.Outcome.IGNORED) {
       events.changed(change.after());
-      if (change.outcome() == MembershipTable.Outcome.REMOVED
-          && change.member() != null
-          && change.member().id() == memberId
-          && !selfRemoved) {
-        selfRemoved = true;
-        events.selfRemoved();
-      }
+      removesSelf =
+          change.outcome() == MembershipTable.Outcome.REMOVED
+              && change.member() != null
+              && change.member().id() == memberId
+              && !selfRemoved;
     }
+    // answer the caller first: a member asked to remove itself (the leader, say) has applied the
+    // change, and only then stops, failing what is still waiting
     if (context.originMemberId() == memberId) {
       complete(context, cc, change, revision);
+    }
+    if (removesSelf) {
+      selfRemoved = true;
+      events.selfRemoved();
     }
   }
 
