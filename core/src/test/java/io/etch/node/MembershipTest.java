@@ -375,6 +375,8 @@ class MembershipTest {
     leader = cluster.awaitLeader(List.of(cluster.nodes.get(0), cluster.nodes.get(1), m3, m4));
     get(leader.cluster().removeMember(m3.memberId()));
     await().atMost(WAIT).until(() -> TestCluster.nodeThreads("m3").isEmpty());
+    // m3 may have been the leader: write through whoever leads the remaining members
+    leader = cluster.awaitLeader(List.of(cluster.nodes.get(0), cluster.nodes.get(1), m4));
     for (int i = 0; i < 50; i++) {
       get(leader.kv().put(bs("k" + i), bs("v" + i)));
     }
@@ -436,7 +438,11 @@ class MembershipTest {
             BadLeaderTransfereeException.class, failure(follower.cluster().moveLeader(lxId)));
     assertEquals(lxId, learnerTransferee.memberId());
 
-    // asked of a follower, the leader's refusal reaches the caller typed
+    // asked of a follower, the leader's refusal reaches the caller typed (once the follower has
+    // applied lx's addition: it checks the replicated membership itself first)
+    await()
+        .atMost(WAIT)
+        .until(() -> byName(get(follower.cluster().listMembers()).members()).containsKey("lx"));
     LearnerNotReadyException viaFollower =
         assertInstanceOf(
             LearnerNotReadyException.class, failure(follower.cluster().promoteMember(lxId)));

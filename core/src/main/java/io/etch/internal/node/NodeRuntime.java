@@ -13,6 +13,7 @@ import io.etch.TlsSettings;
 import io.etch.cluster.Cluster;
 import io.etch.cluster.Member;
 import io.etch.cluster.MemberIds;
+import io.etch.cluster.MemberListResponse;
 import io.etch.internal.lease.Lessor;
 import io.etch.internal.lease.LessorConfig;
 import io.etch.internal.membership.MemberCertificates;
@@ -42,7 +43,9 @@ import io.etch.raft.MessageType;
 import io.etch.raft.RaftConfig;
 import io.etch.raft.RawNode;
 import io.etch.raft.StateRole;
+import io.etch.raft.conf.ConfChange;
 import io.etch.raft.conf.ConfChangeCodec;
+import io.etch.raft.conf.ConfChangeType;
 import io.etch.storage.fs.DataDirectoryLock;
 import io.etch.storage.fs.DataDirectoryLockedException;
 import io.etch.storage.mvcc.MvccConfig;
@@ -539,6 +542,41 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     stopper.start();
   }
 
+  /**
+   * A member stopping because it was removed answers its own pending removal as done: a peer may
+   * refuse it as removed (the cluster applied the change) before its own applier got there, and the
+   * caller must not see a failure for a change that was made.
+   */
+  private void answerOwnRemoval() {
+    if (closeError == null) {
+      return; // not removed: closing
+    }
+    long self = RaftIds.raftId(memberId);
+    List<PendingProposal> own =
+        pending.takeProposals(p -> p.confChange && removes(p.payload, self));
+    if (own.isEmpty()) {
+      return;
+    }
+    List<Member> rest = new ArrayList<>();
+    for (Member m : membershipTable.view().members()) {
+      if (m.id() != memberId) {
+        rest.add(m);
+      }
+    }
+    for (PendingProposal p : own) {
+      p.succeed(new MemberListResponse(header(stores.view().revision()), rest), callbacks);
+    }
+  }
+
+  private static boolean removes(byte[] confChange, long raftId) {
+    try {
+      ConfChange cc = ConfChangeCodec.decode(confChange);
+      return cc.type() == ConfChangeType.REMOVE_NODE && cc.nodeId() == raftId;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The lessor and what drives it on the applier thread (see docs/leases.md). */
   private void wireLeases(RequestLimits limits) {
     Lessor lessor =
@@ -928,6 +966,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
       keepAlives.close(nodeClosed);
     }
     if (callbacks != null) {
+      answerOwnRemoval();
       pending.failAll(closedError, callbacks);
       if (cluster != null) {
         cluster.failAll(closedError);

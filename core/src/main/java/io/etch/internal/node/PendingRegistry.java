@@ -1,9 +1,12 @@
 package io.etch.internal.node;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Every request a user of this member is waiting for: proposals by request id (the applier finds
@@ -24,6 +27,17 @@ final class PendingRegistry {
 
   PendingProposal removeProposal(long requestId) {
     return proposals.remove(requestId);
+  }
+
+  /** Removes and returns the waiting proposals that {@code which} selects. */
+  List<PendingProposal> takeProposals(Predicate<PendingProposal> which) {
+    List<PendingProposal> taken = new ArrayList<>();
+    for (PendingProposal p : proposals.values()) {
+      if (which.test(p) && proposals.remove(p.requestId, p)) {
+        taken.add(p);
+      }
+    }
+    return taken;
   }
 
   void remove(PendingProposal proposal) {
