@@ -64,6 +64,27 @@ class RecipesTest {
     return Session.builder(node).ttlSeconds(TTL_SECONDS).open().join();
   }
 
+  /** How many keys {@code node} reads under {@code prefix} (linearizable). */
+  private static long keysUnder(EtcdNode node, String prefix) {
+    return node.kv()
+        .get(
+            ByteSequence.from(prefix),
+            io.etch.options.GetOption.builder().isPrefix(true).withCountOnly(true).build())
+        .join()
+        .count();
+  }
+
+  /** A put of {@code value} at {@code key} that applies only while {@code lock} is held. */
+  private static TxnResponse guardedPut(
+      EtcdNode node, LockOwnership lock, ByteSequence key, String value) {
+    return node.kv()
+        .txn()
+        .If(lock.isOwner())
+        .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
+        .commit()
+        .join();
+  }
+
   private static Throwable cause(CompletableFuture<?> f) {
     CompletionException e = assertThrows(CompletionException.class, f::join);
     return e.getCause();
@@ -117,23 +138,7 @@ class RecipesTest {
       waiting.add(Lock.on(s).lock("queue"));
       // the queue is the order of the lock keys' create revisions: make it the order of i
       int idx = i;
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  cluster
-                          .nodes
-                          .get(0)
-                          .kv()
-                          .get(
-                              ByteSequence.from("queue/"),
-                              io.etch.options.GetOption.builder()
-                                  .isPrefix(true)
-                                  .withCountOnly(true)
-                                  .build())
-                          .join()
-                          .count()
-                      == idx + 1);
+      await().atMost(WAIT).until(() -> keysUnder(cluster.nodes.get(0), "queue/") == idx + 1);
     }
     long lastToken = 0;
     for (int i = 0; i < 6; i++) {
@@ -158,16 +163,7 @@ class RecipesTest {
     LockOwnership held = Lock.on(a).tryLock("t").join();
     LockHeldException e = assertInstanceOf(LockHeldException.class, cause(Lock.on(b).tryLock("t")));
     assertEquals(held.key(), e.holderKey());
-    assertEquals(
-        1,
-        cluster
-            .nodes
-            .get(2)
-            .kv()
-            .get(
-                ByteSequence.from("t/"), io.etch.options.GetOption.builder().isPrefix(true).build())
-            .join()
-            .count());
+    assertEquals(1, keysUnder(cluster.nodes.get(2), "t/"));
     held.unlock().join();
     LockOwnership next = Lock.on(b).tryLock("t").join();
     assertTrue(next.fencingToken() > held.fencingToken());
@@ -179,30 +175,12 @@ class RecipesTest {
     Session a = session(cluster.nodes.get(0));
     LockOwnership o = Lock.on(a).lock("guard").join();
     ByteSequence data = ByteSequence.from("guarded-data");
-    TxnResponse ok =
-        cluster
-            .nodes
-            .get(0)
-            .kv()
-            .txn()
-            .If(o.isOwner())
-            .Then(Op.put(data, ByteSequence.from("1"), PutOption.DEFAULT))
-            .commit()
-            .join();
+    TxnResponse ok = guardedPut(cluster.nodes.get(0), o, data, "1");
     assertTrue(ok.succeeded());
     // somebody deletes the lock key: ownership is lost and guarded writes are refused
     cluster.nodes.get(1).kv().delete(o.key()).join();
     assertEquals(Boolean.TRUE, o.lost().join());
-    TxnResponse refused =
-        cluster
-            .nodes
-            .get(0)
-            .kv()
-            .txn()
-            .If(o.isOwner())
-            .Then(Op.put(data, ByteSequence.from("2"), PutOption.DEFAULT))
-            .commit()
-            .join();
+    TxnResponse refused = guardedPut(cluster.nodes.get(0), o, data, "2");
     assertFalse(refused.succeeded());
     a.close();
   }
@@ -216,16 +194,7 @@ class RecipesTest {
     waiter.close();
     assertInstanceOf(SessionLostException.class, cause(waiting));
     held.unlock().join();
-    assertEquals(
-        0,
-        cluster
-            .nodes
-            .get(2)
-            .kv()
-            .get(
-                ByteSequence.from("w/"), io.etch.options.GetOption.builder().isPrefix(true).build())
-            .join()
-            .count());
+    assertEquals(0, keysUnder(cluster.nodes.get(2), "w/"));
   }
 
   @Test
