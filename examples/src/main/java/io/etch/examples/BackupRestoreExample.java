@@ -59,7 +59,8 @@ public final class BackupRestoreExample {
     // 2. Restore into a new 3-member cluster: one data directory per new member.
     Map<String, PeerAddress> newCluster = new LinkedHashMap<>();
     for (String name : new String[] {"x", "y", "z"}) {
-      newCluster.put(name, new PeerAddress("127.0.0.1", LocalCluster.freePort()));
+      newCluster.put(
+          name, new PeerAddress("127.0.0.1", LocalCluster.freePort(newCluster.values())));
     }
     for (String name : newCluster.keySet()) {
       SnapshotRestore.Restored r =

@@ -66,7 +66,7 @@ public final class Demo {
     long startNs = System.nanoTime();
     Map<String, PeerAddress> members = new LinkedHashMap<>();
     for (String name : List.of("alpha", "beta", "gamma")) {
-      members.put(name, new PeerAddress("127.0.0.1", LocalCluster.freePort()));
+      members.put(name, new PeerAddress("127.0.0.1", LocalCluster.freePort(members.values())));
     }
     out.println("Etch demo: starting a 3-member cluster in this JVM, data in " + dir);
     List<EtcdNode> nodes = new ArrayList<>();

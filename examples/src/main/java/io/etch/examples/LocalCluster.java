@@ -37,7 +37,7 @@ public final class LocalCluster implements AutoCloseable {
   public static LocalCluster start(Path dir, String... names) {
     Map<String, PeerAddress> addresses = new LinkedHashMap<>();
     for (String name : names) {
-      addresses.put(name, new PeerAddress("127.0.0.1", freePort()));
+      addresses.put(name, new PeerAddress("127.0.0.1", freePort(addresses.values())));
     }
     return startExisting(dir, addresses, null);
   }
@@ -116,6 +116,16 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalStateException("timed out waiting for " + what);
       }
       LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+  }
+
+  /** A free port no address in {@code taken} uses (the OS may hand out a just-closed one twice). */
+  static int freePort(java.util.Collection<PeerAddress> taken) {
+    while (true) {
+      int port = freePort();
+      if (taken.stream().noneMatch(a -> a.port() == port)) {
+        return port;
+      }
     }
   }
 

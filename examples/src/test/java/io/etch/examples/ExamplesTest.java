@@ -83,7 +83,8 @@ class ExamplesTest {
     List<String> names = List.of("n1", "n2", "n3");
     List<Integer> ports = new ArrayList<>();
     for (String name : names) {
-      int port = LocalCluster.freePort();
+      int port =
+          LocalCluster.freePort(ports.stream().map(p -> new PeerAddress("127.0.0.1", p)).toList());
       ports.add(port);
       cluster
           .append(cluster.length() == 0 ? "" : ",")
