@@ -169,7 +169,11 @@ public final class EtchMetrics implements MeterBinder {
 
   private void gauge(
       MeterRegistry registry, String name, String help, ToDoubleFunction<MetricsSnapshot> f) {
-    Gauge.builder(name, this, b -> b.read(f)).description(help).tags(tags).register(registry);
+    Gauge.builder(name, this, b -> b.read(f))
+        .strongReference(true)
+        .description(help)
+        .tags(tags)
+        .register(registry);
   }
 
   private void counter(
