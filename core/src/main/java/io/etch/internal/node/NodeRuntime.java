@@ -112,6 +112,10 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   static final long DEDUP_BYTES = 1 << 20;
   private static final int MAX_TXN_DEPTH = 16;
   private static final int MAX_CHECKPOINTS = 1000;
+
+  /** Serializable reads waiting for the callback executor, at most (then refused at once). */
+  private static final int MAX_QUEUED_LOCAL_READS = 65_536;
+
   private static final int LEASE_QUEUE_CAPACITY = 64 * 1024;
 
   private final EtcdNodeConfig config;
@@ -127,6 +131,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private DataDirectoryLock dataDirLock;
   private ExecutorService ownedExecutor;
   private Executor callbacks;
+  private LocalReads localReads;
   private StoreHolder stores;
   private HubHolder hubs;
   private RaftLogStore log;
@@ -181,6 +186,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private void startAll() {
     lockDataDir();
     callbacks = config.callbackExecutor().orElseGet(this::ownExecutor);
+    localReads = new LocalReads(callbacks, state.metrics, MAX_QUEUED_LOCAL_READS);
     RequestLimits limits =
         new RequestLimits(
             MvccConfig.DEFAULT_MAX_KEY_BYTES,
@@ -891,20 +897,7 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
     if (closed) {
       return CompletableFuture.failedFuture(closedError());
     }
-    CompletableFuture<GetResponse> f = new CompletableFuture<>();
-    long startNs = state.metrics.nowNs();
-    callbacks.execute(
-        () -> {
-          try {
-            GetResponse response = read.get();
-            state.metrics.requestDone("get", startNs, false);
-            f.complete(response);
-          } catch (RuntimeException e) {
-            state.metrics.requestDone("get", startNs, true);
-            f.completeExceptionally(e);
-          }
-        });
-    return f;
+    return localReads.submit(read);
   }
 
   @Override
