@@ -1,6 +1,5 @@
 package io.etch.node;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etch.ByteSequence;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,49 +25,14 @@ class LeaseCheckpointNodeTest {
 
   @TempDir Path dir;
   TestCluster cluster;
-  final LeaseClockTest.ManualClock clock = new LeaseClockTest.ManualClock();
+  final SteppedClock clock =
+      new SteppedClock(TimeUnit.MILLISECONDS.toNanos(5), Duration.ofSeconds(60));
 
   @AfterEach
   void stop() {
     if (cluster != null) {
       cluster.close();
     }
-  }
-
-  private void advanceUntil(BooleanSupplier done, long stepNs) {
-    await()
-        .pollInterval(Duration.ofMillis(2))
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              if (done.getAsBoolean()) {
-                return true;
-              }
-              clock.advance(stepNs);
-              return false;
-            });
-  }
-
-  private <T> T run(CompletableFuture<T> f) {
-    advanceUntil(f::isDone, TimeUnit.MILLISECONDS.toNanos(5));
-    return f.join();
-  }
-
-  private EtcdNode leader(List<EtcdNode> running) {
-    long[] id = new long[1];
-    advanceUntil(
-        () -> {
-          long l = running.get(0).maintenance().status().join().leaderId();
-          for (EtcdNode n : running) {
-            if (n.maintenance().status().join().leaderId() != l) {
-              return false;
-            }
-          }
-          id[0] = l;
-          return l != 0;
-        },
-        TimeUnit.MILLISECONDS.toNanos(5));
-    return running.stream().filter(n -> n.memberId() == id[0]).findFirst().orElseThrow();
   }
 
   private long remainingAfterLeaderChange(boolean checkpointing) {
@@ -85,25 +48,23 @@ class LeaseCheckpointNodeTest {
     List<EtcdNode> running = new ArrayList<>(cluster.nodes);
     List<CompletableFuture<EtcdNode>> starts = new ArrayList<>();
     running.forEach(n -> starts.add(n.start()));
-    advanceUntil(
-        () -> starts.stream().allMatch(CompletableFuture::isDone),
-        TimeUnit.MILLISECONDS.toNanos(5));
-    EtcdNode leader = leader(running);
-    long id = run(leader.lease().grant(TTL_SECONDS)).leaseId();
+    clock.advanceUntil(() -> starts.stream().allMatch(CompletableFuture::isDone));
+    EtcdNode leader = clock.agreedLeader(running);
+    long id = clock.run(leader.lease().grant(TTL_SECONDS)).leaseId();
     // six minutes in one-second steps, each followed by a linearizable read: a heartbeat round
     // trip, so the jumps never look like a silent leader (no election) — one checkpoint at 5 min
     for (int second = 0; second < 360; second++) {
       clock.advance(TimeUnit.SECONDS.toNanos(1));
-      run(leader.kv().get(ByteSequence.from("tick")));
+      clock.run(leader.kv().get(ByteSequence.from("tick")));
     }
     // let the leader's lessor propose the checkpoint and a later write commit behind it: a
     // checkpoint still in flight when leadership moves is dropped (the next one comes 5 min later)
     long settle = clock.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    advanceUntil(() -> clock.nanoTime() >= settle, TimeUnit.MILLISECONDS.toNanos(5));
-    EtcdNode old = leader(running);
+    clock.advanceUntil(() -> clock.nanoTime() >= settle);
+    EtcdNode old = clock.agreedLeader(running);
     for (EtcdNode n : running) {
-      run(old.kv().put(ByteSequence.from("after"), ByteSequence.from("x")));
-      advanceUntil(
+      clock.run(old.kv().put(ByteSequence.from("after"), ByteSequence.from("x")));
+      clock.advanceUntil(
           () ->
               n.kv()
                       .get(
@@ -111,13 +72,12 @@ class LeaseCheckpointNodeTest {
                           GetOption.builder().withSerializable(true).build())
                       .join()
                       .count()
-                  == 1,
-          TimeUnit.MILLISECONDS.toNanos(5));
+                  == 1);
     }
     old.close();
     running.remove(old);
-    EtcdNode next = leader(running);
-    return run(next.lease().timeToLive(id, false)).ttlSeconds();
+    EtcdNode next = clock.agreedLeader(running);
+    return clock.run(next.lease().timeToLive(id, false)).ttlSeconds();
   }
 
   @Test

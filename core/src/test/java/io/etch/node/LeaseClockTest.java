@@ -1,11 +1,9 @@
 package io.etch.node;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etch.ByteSequence;
-import io.etch.Clock;
 import io.etch.EtcdNode;
 import io.etch.options.GetOption;
 import io.etch.options.PutOption;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,28 +30,9 @@ class LeaseClockTest {
   private static final long STEP_NS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
 
-  /** Monotonic nanoseconds that advance only when told. */
-  static final class ManualClock implements Clock {
-    private final AtomicLong nanos = new AtomicLong(TimeUnit.DAYS.toNanos(1));
-
-    @Override
-    public long nanoTime() {
-      return nanos.get();
-    }
-
-    @Override
-    public long wallMillis() {
-      return 1_700_000_000_000L + TimeUnit.NANOSECONDS.toMillis(nanos.get());
-    }
-
-    void advance(long ns) {
-      nanos.addAndGet(ns);
-    }
-  }
-
   @TempDir Path dir;
   TestCluster cluster;
-  final ManualClock clock = new ManualClock();
+  final SteppedClock clock = new SteppedClock(STEP_NS, Duration.ofSeconds(60));
 
   @AfterEach
   void stop() {
@@ -72,42 +49,6 @@ class LeaseClockTest {
         + SEED;
   }
 
-  /** Moves the clock in small steps (a few ms of real time each) until {@code done}. */
-  private void advanceUntil(BooleanSupplier done) {
-    await()
-        .pollInterval(Duration.ofMillis(2))
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () -> {
-              if (done.getAsBoolean()) {
-                return true;
-              }
-              clock.advance(STEP_NS);
-              return false;
-            });
-  }
-
-  private <T> T run(CompletableFuture<T> f) {
-    advanceUntil(f::isDone);
-    return f.join();
-  }
-
-  private EtcdNode leader(List<EtcdNode> running) {
-    long[] id = new long[1];
-    advanceUntil(
-        () -> {
-          long l = running.get(0).maintenance().status().join().leaderId();
-          for (EtcdNode n : running) {
-            if (n.maintenance().status().join().leaderId() != l) {
-              return false;
-            }
-          }
-          id[0] = l;
-          return l != 0 && running.stream().anyMatch(n -> n.memberId() == l);
-        });
-    return running.stream().filter(n -> n.memberId() == id[0]).findFirst().orElseThrow();
-  }
-
   @Test
   void pausesAndLeaderChangesNeverRevokeALeaseBeforeItsTtl() {
     Random random = new Random(SEED);
@@ -115,21 +56,22 @@ class LeaseClockTest {
     List<EtcdNode> running = new ArrayList<>(cluster.nodes);
     List<CompletableFuture<EtcdNode>> starts = new ArrayList<>();
     running.forEach(n -> starts.add(n.start()));
-    advanceUntil(() -> starts.stream().allMatch(CompletableFuture::isDone));
-    EtcdNode leader = leader(running);
+    clock.advanceUntil(() -> starts.stream().allMatch(CompletableFuture::isDone));
+    EtcdNode leader = clock.agreedLeader(running);
 
     long sentNs = clock.nanoTime();
-    long id = run(running.get(random.nextInt(3)).lease().grant(TTL_SECONDS)).leaseId();
-    assertEquals(TTL_SECONDS, run(leader.lease().timeToLive(id, false)).grantedTtlSeconds());
+    long id = clock.run(running.get(random.nextInt(3)).lease().grant(TTL_SECONDS)).leaseId();
+    assertEquals(TTL_SECONDS, clock.run(leader.lease().timeToLive(id, false)).grantedTtlSeconds());
     ByteSequence key = ByteSequence.from("held");
-    run(leader.kv().put(key, ByteSequence.from("v"), PutOption.builder().withLeaseId(id).build()));
+    clock.run(
+        leader.kv().put(key, ByteSequence.from("v"), PutOption.builder().withLeaseId(id).build()));
     long ttlNs = TimeUnit.SECONDS.toNanos(TTL_SECONDS);
 
     for (int round = 0; round < 6; round++) {
       // a keep-alive through a random member; its send time starts the TTL again
       EtcdNode via = running.get(random.nextInt(running.size()));
       long sent = clock.nanoTime();
-      run(via.lease().keepAliveOnce(id));
+      clock.run(via.lease().keepAliveOnce(id));
       sentNs = sent;
       // a pause: the whole cluster's time jumps while nothing runs (under half a TTL)
       clock.advance((long) (random.nextDouble() * ttlNs / 2));
@@ -139,13 +81,13 @@ class LeaseClockTest {
         String name = leader.config().memberName();
         leader.close();
         running.remove(leader);
-        leader = leader(running);
+        leader = clock.agreedLeader(running);
         assertHeld(running, key, sentNs, ttlNs);
         EtcdNode back = cluster.restart(name);
         CompletableFuture<EtcdNode> started = back.start();
-        advanceUntil(started::isDone);
+        clock.advanceUntil(started::isDone);
         running.add(back);
-        leader = leader(running);
+        leader = clock.agreedLeader(running);
       }
       assertHeld(running, key, sentNs, ttlNs);
     }
@@ -154,7 +96,7 @@ class LeaseClockTest {
     long lastSent = sentNs;
     EtcdNode observer = running.get(0);
     long[] goneAt = new long[1];
-    advanceUntil(
+    clock.advanceUntil(
         () -> {
           if (observer.kv().get(key, SERIALIZABLE).join().count() == 0) {
             goneAt[0] = clock.nanoTime();
@@ -170,7 +112,7 @@ class LeaseClockTest {
             + TTL_SECONDS
             + " s; "
             + replay());
-    advanceUntil(() -> !observer.lease().leases().join().leaseIds().contains(id));
+    clock.advanceUntil(() -> !observer.lease().leases().join().leaseIds().contains(id));
   }
 
   /** Every member still has the key, which it must while less than a TTL passed since sentNs. */

@@ -1,6 +1,5 @@
 package io.etch.node;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +29,8 @@ class LeaseMassExpiryTest {
 
   @TempDir Path dir;
   TestCluster cluster;
-  final LeaseClockTest.ManualClock clock = new LeaseClockTest.ManualClock();
+  final SteppedClock clock =
+      new SteppedClock(TimeUnit.MILLISECONDS.toNanos(5), Duration.ofSeconds(120));
 
   @AfterEach
   void stop() {
@@ -40,29 +39,13 @@ class LeaseMassExpiryTest {
     }
   }
 
-  private void advanceUntil(BooleanSupplier done, long stepNs) {
-    await()
-        .pollInterval(Duration.ofMillis(2))
-        .atMost(Duration.ofSeconds(120))
-        .until(
-            () -> {
-              if (done.getAsBoolean()) {
-                return true;
-              }
-              clock.advance(stepNs);
-              return false;
-            });
-  }
-
   @Test
   void hundredThousandSimultaneousExpiriesAreRevokedWhileWritesKeepCompleting() {
     cluster = new TestCluster(dir, 1, b -> b.clock(clock).snapshotCount(1_000_000));
     EtcdNode node = cluster.nodes.get(0);
     CompletableFuture<EtcdNode> started = node.start();
-    advanceUntil(started::isDone, TimeUnit.MILLISECONDS.toNanos(5));
-    advanceUntil(
-        () -> node.maintenance().status().join().leaderId() == node.memberId(),
-        TimeUnit.MILLISECONDS.toNanos(5));
+    clock.advanceUntil(started::isDone);
+    clock.advanceUntil(() -> node.maintenance().status().join().leaderId() == node.memberId());
 
     // all granted at one instant of the controlled clock: they all expire together
     List<Long> ids = new ArrayList<>(LEASES);
