@@ -60,12 +60,6 @@ class LeaseTest {
     return ByteSequence.from(s);
   }
 
-  private List<EtcdNode> followers(EtcdNode leader) {
-    List<EtcdNode> out = new ArrayList<>(cluster.nodes);
-    out.remove(leader);
-    return out;
-  }
-
   static PutOption lease(long id) {
     return PutOption.builder().withLeaseId(id).build();
   }
@@ -111,8 +105,8 @@ class LeaseTest {
   @Test
   void grantOnAFollowerAttachKeysAndRevokeDeletesThemAllInOneRevision() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode f1 = followers(leader).get(0);
-    EtcdNode f2 = followers(leader).get(1);
+    EtcdNode f1 = TestCluster.followers(leader, cluster.nodes).get(0);
+    EtcdNode f2 = TestCluster.followers(leader, cluster.nodes).get(1);
     LeaseGrantResponse grant = f1.lease().grant(60).join();
     assertTrue(grant.leaseId() > 0);
     assertEquals(60, grant.ttlSeconds());
@@ -150,7 +144,7 @@ class LeaseTest {
   @Test
   void expiryDeletesTheAttachedKeysInOneRevisionOnEveryMember() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader).get(0);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
     long id = follower.lease().grant(1).join().leaseId();
     List<WatchResponse> seen = new CopyOnWriteArrayList<>();
     follower
@@ -182,7 +176,7 @@ class LeaseTest {
   @Test
   void keepAliveFromAFollowerHoldsTheLeaseAndClosingItLetsItExpire() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader).get(0);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
     long id = follower.lease().grant(2).join().leaseId();
     follower.kv().put(bs("k/1"), bs("v"), lease(id)).join();
     Recorder r = new Recorder();
@@ -213,7 +207,7 @@ class LeaseTest {
   @Test
   void unknownLeasesAreTypedErrors() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader).get(0);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
     long unknown = 0x7777;
     for (EtcdNode n : List.of(leader, follower)) {
       LeaseNotFoundException put =
@@ -246,7 +240,7 @@ class LeaseTest {
   @Test
   void grantsWithARequestedIdAndBadArguments() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader).get(0);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
     assertEquals(0x1234, follower.lease().grant(10, 0x1234).join().leaseId());
     LeaseExistsException exists =
         assertInstanceOf(LeaseExistsException.class, failure(leader.lease().grant(10, 0x1234)));
@@ -286,7 +280,7 @@ class LeaseTest {
   @Test
   void keepAliveFromAFollowerHoldsTheLeaseThroughALeaderFailover() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader).get(0);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
     long id = follower.lease().grant(3).join().leaseId();
     follower.kv().put(bs("fo/1"), bs("v"), lease(id)).join();
     Recorder r = new Recorder();
@@ -308,8 +302,8 @@ class LeaseTest {
   @Test
   void aKeepAliveThatReachesNoLeaderForLongerThanTheTtlIsLostAndNodeCloseEndsOthers() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader).get(0);
-    EtcdNode other = followers(leader).get(1);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
+    EtcdNode other = TestCluster.followers(leader, cluster.nodes).get(1);
     long shortLease = follower.lease().grant(1).join().leaseId();
     long longLease = follower.lease().grant(600).join().leaseId();
     Recorder unreachable = new Recorder();

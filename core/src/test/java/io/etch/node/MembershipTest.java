@@ -91,12 +91,6 @@ class MembershipTest {
     throw new AssertionError("expected a failure, got " + f.join());
   }
 
-  private List<EtcdNode> followers(EtcdNode leader, List<EtcdNode> running) {
-    List<EtcdNode> out = new ArrayList<>(running);
-    out.remove(leader);
-    return out;
-  }
-
   /** Puts on one member from a test thread until stopped; counts acknowledged writes. */
   static final class Load {
     final AtomicBoolean stopped = new AtomicBoolean();
@@ -239,7 +233,7 @@ class MembershipTest {
   void aRemovedFollowerStopsItselfAndTheRestKeepWorking() {
     start(UnaryOperator.identity());
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    List<EtcdNode> followers = followers(leader, cluster.nodes);
+    List<EtcdNode> followers = TestCluster.followers(leader, cluster.nodes);
     EtcdNode removed = followers.get(0);
     EtcdNode remaining = followers.get(1);
     get(leader.kv().put(bs("k"), bs("v1")));
@@ -277,7 +271,7 @@ class MembershipTest {
     start(UnaryOperator.identity());
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
     get(leader.kv().put(bs("k"), bs("v1")));
-    List<EtcdNode> rest = followers(leader, cluster.nodes);
+    List<EtcdNode> rest = TestCluster.followers(leader, cluster.nodes);
 
     MemberListResponse after = get(leader.cluster().removeMember(leader.memberId()));
     assertEquals(2, after.members().size());
@@ -299,7 +293,7 @@ class MembershipTest {
   void leadershipMovesToEachFollower() {
     start(UnaryOperator.identity());
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    for (EtcdNode target : followers(leader, cluster.nodes)) {
+    for (EtcdNode target : TestCluster.followers(leader, cluster.nodes)) {
       EtcdNode current = cluster.awaitLeader(cluster.nodes);
       get(current.cluster().moveLeader(target.memberId()));
       assertEquals(target, cluster.awaitLeader(cluster.nodes));
@@ -307,7 +301,7 @@ class MembershipTest {
     }
     // as in etcd, a follower refuses and names the leader
     EtcdNode current = cluster.awaitLeader(cluster.nodes);
-    List<EtcdNode> others = followers(current, cluster.nodes);
+    List<EtcdNode> others = TestCluster.followers(current, cluster.nodes);
     NotLeaderException notLeader =
         assertInstanceOf(
             NotLeaderException.class,
@@ -400,7 +394,7 @@ class MembershipTest {
   void misuseFailsWithTypedErrors() {
     start(UnaryOperator.identity());
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader, cluster.nodes).get(0);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
     long unknown = MemberIds.memberId("etcd-cluster", "nobody");
 
     assertInstanceOf(

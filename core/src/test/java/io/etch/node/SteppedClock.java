@@ -64,17 +64,7 @@ final class SteppedClock implements Clock {
   /** Steps the clock until every member of {@code running} names the same leader among them. */
   EtcdNode agreedLeader(List<EtcdNode> running) {
     long[] id = new long[1];
-    advanceUntil(
-        () -> {
-          long l = running.get(0).maintenance().status().join().leaderId();
-          for (EtcdNode n : running) {
-            if (n.maintenance().status().join().leaderId() != l) {
-              return false;
-            }
-          }
-          id[0] = l;
-          return l != 0 && running.stream().anyMatch(n -> n.memberId() == l);
-        });
+    advanceUntil(() -> (id[0] = TestCluster.agreedLeaderId(running)) != 0);
     return running.stream().filter(n -> n.memberId() == id[0]).findFirst().orElseThrow();
   }
 }

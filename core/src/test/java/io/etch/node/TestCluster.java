@@ -92,20 +92,29 @@ final class TestCluster implements AutoCloseable {
   /** The member all running members agree leads. */
   EtcdNode awaitLeader(List<EtcdNode> running) {
     long[] leader = new long[1];
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              long l = status(running.get(0)).leaderId();
-              for (EtcdNode n : running) {
-                if (status(n).leaderId() != l) {
-                  return false;
-                }
-              }
-              leader[0] = l;
-              return l != 0 && running.stream().anyMatch(n -> n.memberId() == l);
-            });
+    await().atMost(Duration.ofSeconds(30)).until(() -> (leader[0] = agreedLeaderId(running)) != 0);
     return running.stream().filter(n -> n.memberId() == leader[0]).findFirst().orElseThrow();
+  }
+
+  /**
+   * The id of the leader every member of {@code running} names, when it is one of them; 0 while
+   * they disagree or know none.
+   */
+  static long agreedLeaderId(List<EtcdNode> running) {
+    long l = status(running.get(0)).leaderId();
+    for (EtcdNode n : running) {
+      if (status(n).leaderId() != l) {
+        return 0;
+      }
+    }
+    return running.stream().anyMatch(n -> n.memberId() == l) ? l : 0;
+  }
+
+  /** {@code running} without {@code leader}. */
+  static List<EtcdNode> followers(EtcdNode leader, List<EtcdNode> running) {
+    List<EtcdNode> out = new ArrayList<>(running);
+    out.remove(leader);
+    return out;
   }
 
   /**

@@ -44,16 +44,10 @@ class ThreeNodeClusterTest {
     return ByteSequence.from(s);
   }
 
-  private List<EtcdNode> followers(EtcdNode leader) {
-    List<EtcdNode> out = new ArrayList<>(cluster.nodes);
-    out.remove(leader);
-    return out;
-  }
-
   @Test
   void writesThroughAFollowerAreReadLinearizablyFromTheOtherFollower() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    List<EtcdNode> followers = followers(leader);
+    List<EtcdNode> followers = TestCluster.followers(leader, cluster.nodes);
     for (int i = 0; i < 20; i++) {
       long rev = followers.get(0).kv().put(bs("k"), bs("v" + i)).join().header().revision();
       // linearizable (default): sees the acknowledged write at once, on any member
@@ -101,7 +95,7 @@ class ThreeNodeClusterTest {
   @Test
   void aWatchOnAFollowerSeesWritesMadeElsewhere() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    EtcdNode follower = followers(leader).get(0);
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
     List<WatchResponse> seen = new CopyOnWriteArrayList<>();
     follower
         .watch()
@@ -120,7 +114,7 @@ class ThreeNodeClusterTest {
   @Test
   void closingTheLeaderElectsANewOneAndLosesNoAcknowledgedWrite() {
     EtcdNode leader = cluster.awaitLeader(cluster.nodes);
-    List<EtcdNode> survivors = followers(leader);
+    List<EtcdNode> survivors = TestCluster.followers(leader, cluster.nodes);
     for (int i = 0; i < 20; i++) {
       survivors.get(i % 2).kv().put(bs("d/" + i), bs("before")).join();
     }
