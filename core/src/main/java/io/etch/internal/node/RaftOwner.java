@@ -191,6 +191,7 @@ final class RaftOwner implements Agent, Inbound {
   private final Executor callbacks;
   private final PendingRegistry pending;
   private final ManyToOneConcurrentArrayQueue<Command> inbox;
+  private final ConfHistory confs;
   private PeerTransport transport;
   private java.util.function.Consumer<RawNode> tickHook = n -> {};
   private java.util.function.BiPredicate<RawNode, Message> stepGuard = (n, m) -> true;
@@ -255,6 +256,7 @@ final class RaftOwner implements Agent, Inbound {
     this.callbacks = callbacks;
     this.pending = pending;
     this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
+    this.confs = new ConfHistory(0, node.status().confState());
   }
 
   /** Set once, before the owner thread starts. */
@@ -314,9 +316,8 @@ final class RaftOwner implements Agent, Inbound {
   }
 
   private void takeSnapshot(long index, MvccView view, byte[] extra) {
-    // membership changes are applied here when handed to the applier, so the owner's
-    // configuration is the one as of the snapshot index as long as none was committed after it
-    snapshots.take(index, node.status().confState(), view, extra);
+    // membership changes are applied here when handed to the applier, ahead of the snapshot index
+    snapshots.take(index, confs.asOf(index), view, extra);
   }
 
   /** Set once, before the owner thread starts: where snapshot files are written. */
@@ -388,6 +389,7 @@ final class RaftOwner implements Agent, Inbound {
       }
       log.persist(rd, receivedSnapshotFile);
       receivedSnapshotFile = null;
+      confs.reset(rd.snapshot().metadata().index(), rd.snapshot().metadata().confState());
       install =
           new SnapshotInstall(rd.snapshot().metadata().index(), log.openSnapshotStateMachine());
     } else {
@@ -402,6 +404,7 @@ final class RaftOwner implements Agent, Inbound {
       if (e.type() == EntryType.CONF_CHANGE) {
         // the learner flag is published by the applier with the replicated membership
         ConfState conf = node.applyConfChange(ConfChangeCodec.decode(e.data()));
+        confs.changed(e.index(), conf);
         state.metrics.membershipChanged(e.index(), conf.voters(), conf.learners());
       }
     }
