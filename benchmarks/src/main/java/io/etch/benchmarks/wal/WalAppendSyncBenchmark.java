@@ -8,6 +8,8 @@ import io.etch.storage.wal.WalConfig;
 import io.etch.storage.wal.WalRecordDescriptor;
 import io.etch.storage.wal.WriteAheadLog;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -58,8 +60,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code walInline}: {@code wal} without an executor (the library default): the appending
  *       thread fills the next segment in synced 1 MiB steps after its syncs.
  *   <li>{@code walCpuOnly}: the log with {@link SyncPolicy#NEVER} on one 512 MiB segment (no roll
- *       in a trial): the log's own work (framing, checksums, index; the copy into the page cache
- *       when its 1 MiB buffer fills) without the barrier.
+ *       in a trial) under {@code -Detch.bench.cpuOnlyDir} (default {@code /dev/shm}, a tmpfs, so
+ *       its pages are never written back to the disk the others use): the log's own work (framing,
+ *       checksums, index; the copy into the page cache when its 1 MiB buffer fills) without the
+ *       barrier.
  *   <li>{@code walSparse}: {@code wal} on {@link Preallocation#SPARSE} segments (length set, no
  *       zeros written).
  *   <li>{@code walDsync}: {@code wal} with {@link WritePath#BUFFERED_DSYNC}: the buffered frames go
@@ -112,6 +116,7 @@ public class WalAppendSyncBenchmark {
   public int batch;
 
   private Path dir;
+  private Path cpuOnlyDir;
   private long segmentBytes;
   private WriteAheadLog wal;
   private final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
@@ -186,11 +191,13 @@ public class WalAppendSyncBenchmark {
         WriteAheadLog.open(
             nodeConfig("wal-dsync", new MappedFileSystem(WritePath.BUFFERED_DSYNC)).build());
     nextDsyncIndex = walDsync.lastIndex() + 1;
-    // one large segment and no executor: it never rolls within a trial, so it adds no zero-fill
-    // I/O that would disturb the other contenders
+    // one large segment, no executor, on tmpfs when there is one: it never rolls within a trial
+    // and its never-synced pages are not written back, so it adds no disk I/O that would disturb
+    // the other contenders
+    cpuOnlyDir = Files.createTempDirectory(cpuOnlyRoot(root), "cpu-only-");
     walCpuOnly =
         WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal-cpu-only"))
+            WalConfig.builder(cpuOnlyDir)
                 .segmentSizeBytes(CPU_ONLY_SEGMENT_BYTES)
                 .maxEntryBytes(MAX_ENTRY_BYTES)
                 .syncPolicy(SyncPolicy.NEVER)
@@ -233,6 +240,11 @@ public class WalAppendSyncBenchmark {
         .preallocationExecutor(preallocationThread);
   }
 
+  private static Path cpuOnlyRoot(Path fallback) {
+    Path shm = Path.of(System.getProperty("etch.bench.cpuOnlyDir", "/dev/shm"));
+    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : fallback;
+  }
+
   private static void zeroFill(FileChannel ch, long bytes) throws IOException {
     ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
     for (long p = 0; p < bytes; ) {
@@ -258,8 +270,10 @@ public class WalAppendSyncBenchmark {
     appending.close();
     mappedStore.release(owner);
     mappedFile.releaseLast();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    for (Path d : new Path[] {dir, cpuOnlyDir}) {
+      try (Stream<Path> files = Files.walk(d)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
@@ -296,17 +310,22 @@ public class WalAppendSyncBenchmark {
       }
       out.append(
           String.format(
-              "  %-52s median %.3f  sum %.3f  (mean %.1f us, median %.1f us per batch)%n",
+              "  %-52s median %.3f  sum %.3f  (per batch: mean %.1f us, median %.1f us, median"
+                  + " CPU %.1f us)%n",
               CONTENDERS[c],
               medianRatio(roundNanos[FLOOR], roundNanos[c]),
               (double) totalNanos[FLOOR] / Math.max(1, totalNanos[c]),
               totalNanos[c] / 1e3 / rounds,
-              median(roundNanos[c]) / 1e3));
+              median(roundNanos[c]) / 1e3,
+              median(roundCpuNanos[c]) / 1e3));
     }
     out.append(
         String.format(
-            "  %-52s mean %.1f us, median %.1f us per batch%n",
-            CONTENDERS[FLOOR], totalNanos[FLOOR] / 1e3 / rounds, median(roundNanos[FLOOR]) / 1e3));
+            "  %-52s (per batch: mean %.1f us, median %.1f us, median CPU %.1f us)%n",
+            CONTENDERS[FLOOR],
+            totalNanos[FLOOR] / 1e3 / rounds,
+            median(roundNanos[FLOOR]) / 1e3,
+            median(roundCpuNanos[FLOOR]) / 1e3));
     System.out.print(out);
   }
 
@@ -345,9 +364,18 @@ public class WalAppendSyncBenchmark {
    */
   private final LongArrayList[] roundNanos = new LongArrayList[CONTENDERS.length];
 
+  /**
+   * The benchmark thread's CPU time (user + system, so the kernel's copy and writeback work too)
+   * per contender per round: what each contender computes, as opposed to waiting for the disk.
+   */
+  private final LongArrayList[] roundCpuNanos = new LongArrayList[CONTENDERS.length];
+
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
   {
     for (int i = 0; i < roundNanos.length; i++) {
       roundNanos[i] = new LongArrayList();
+      roundCpuNanos[i] = new LongArrayList();
     }
   }
 
@@ -413,6 +441,7 @@ public class WalAppendSyncBenchmark {
       if (!runs(which)) {
         continue;
       }
+      long cpuStart = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       total +=
           switch (which) {
@@ -425,6 +454,7 @@ public class WalAppendSyncBenchmark {
             default -> walCpuOnly();
           };
       long elapsed = System.nanoTime() - start;
+      roundCpuNanos[which].addLong(threads.getCurrentThreadCpuTime() - cpuStart);
       roundNanos[which].addLong(elapsed);
       totalNanos[which] += elapsed;
       switch (which) {
