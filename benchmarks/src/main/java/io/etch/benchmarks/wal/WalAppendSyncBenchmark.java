@@ -308,16 +308,23 @@ public class WalAppendSyncBenchmark {
       if (c == FLOOR || !runs(c)) {
         continue;
       }
+      // what the ratio would be if the contender's time were the floor's plus its extra CPU time
+      double extraCpu = median(roundCpuNanos[c]) - median(roundCpuNanos[FLOOR]);
+      double predicted =
+          c == WAL_CPU_ONLY
+              ? Double.NaN
+              : median(roundNanos[FLOOR]) / (median(roundNanos[FLOOR]) + extraCpu);
       out.append(
           String.format(
               "  %-52s median %.3f  sum %.3f  (per batch: mean %.1f us, median %.1f us, median"
-                  + " CPU %.1f us)%n",
+                  + " CPU %.1f us; floor / (floor + extra CPU) = %.3f)%n",
               CONTENDERS[c],
               medianRatio(roundNanos[FLOOR], roundNanos[c]),
               (double) totalNanos[FLOOR] / Math.max(1, totalNanos[c]),
               totalNanos[c] / 1e3 / rounds,
               median(roundNanos[c]) / 1e3,
-              median(roundCpuNanos[c]) / 1e3));
+              median(roundCpuNanos[c]) / 1e3,
+              predicted));
     }
     out.append(
         String.format(
