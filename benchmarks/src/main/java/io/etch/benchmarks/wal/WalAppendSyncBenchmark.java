@@ -136,6 +136,18 @@ public class WalAppendSyncBenchmark {
   private FileChannel preallocated;
   private long preallocatedPosition;
   private FileChannel appending;
+
+  /**
+   * {@code -Detch.bench.direct=true} adds {@code baselineDirect} to the rounds: the same bytes
+   * written with O_DIRECT | O_DSYNC (one system call, no page cache), whole blocks from the block
+   * holding the previous batch's tail. An experiment on the write path, not something the WAL does.
+   */
+  private final boolean directRounds = Boolean.getBoolean("etch.bench.direct");
+
+  private FileChannel direct;
+  private ByteBuffer directStaging;
+  private int directBlockBytes;
+  private long directPosition;
   private ByteBuffer batchBytes;
 
   private MappedFile mappedFile;
@@ -221,6 +233,24 @@ public class WalAppendSyncBenchmark {
             StandardOpenOption.WRITE,
             StandardOpenOption.APPEND);
 
+    if (directRounds) {
+      Path directFile = dir.resolve("direct.bin");
+      try (FileChannel ch =
+          FileChannel.open(directFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        zeroFill(ch, FILE_BYTES);
+      }
+      directBlockBytes = (int) Files.getFileStore(directFile).getBlockSize();
+      direct =
+          FileChannel.open(
+              directFile,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.DSYNC,
+              com.sun.nio.file.ExtendedOpenOption.DIRECT);
+      int stagingBytes = (frames.length / directBlockBytes + 2) * directBlockBytes;
+      directStaging =
+          ByteBuffer.allocateDirect(stagingBytes + directBlockBytes).alignedSlice(directBlockBytes);
+    }
+
     Path mapped = dir.resolve("mapped.bin");
     try (FileChannel ch =
         FileChannel.open(mapped, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -267,6 +297,9 @@ public class WalAppendSyncBenchmark {
     walDsync.close();
     preallocationThread.shutdown();
     preallocated.close();
+    if (direct != null) {
+      direct.close();
+    }
     appending.close();
     mappedStore.release(owner);
     mappedFile.releaseLast();
@@ -286,6 +319,7 @@ public class WalAppendSyncBenchmark {
   private static final int WAL_DSYNC = 4;
   private static final int FLOOR_MAPPED = 5;
   private static final int WAL_CPU_ONLY = 6;
+  private static final int FLOOR_DIRECT = 7;
 
   private static final String[] CONTENDERS = {
     "wal (node: next segment prepared on an executor)",
@@ -294,7 +328,8 @@ public class WalAppendSyncBenchmark {
     "per-record write+force loop",
     "wal (node) on O_DSYNC writes",
     "batched floor on a mapped file (A/A control)",
-    "wal work without the barrier (SyncPolicy.NEVER)"
+    "wal work without the barrier (SyncPolicy.NEVER)",
+    "O_DIRECT|O_DSYNC write of the same bytes (no page cache)"
   };
 
   private void printRatios() {
@@ -359,7 +394,7 @@ public class WalAppendSyncBenchmark {
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
   private final Random order = new Random(1);
 
-  private final int[] sequence = {0, 1, 2, 3, 4, 5, 6};
+  private final int[] sequence = {0, 1, 2, 3, 4, 5, 6, 7};
 
   /** Total nanoseconds per contender over the trial. */
   private final long[] totalNanos = new long[CONTENDERS.length];
@@ -416,6 +451,7 @@ public class WalAppendSyncBenchmark {
     return switch (contender) {
       case PER_RECORD -> perRecordRounds;
       case WAL_INLINE, WAL_DSYNC -> secondaryRounds;
+      case FLOOR_DIRECT -> directRounds;
       default -> true;
     };
   }
@@ -458,6 +494,7 @@ public class WalAppendSyncBenchmark {
             case PER_RECORD -> baselinePerRecord();
             case WAL_DSYNC -> walDsync();
             case FLOOR_MAPPED -> baselineMapped();
+            case FLOOR_DIRECT -> baselineDirect();
             default -> walCpuOnly();
           };
       long elapsed = System.nanoTime() - start;
@@ -568,6 +605,45 @@ public class WalAppendSyncBenchmark {
     }
     channel.force(false);
     return mappedPosition;
+  }
+
+  /**
+   * The batch written with O_DIRECT | O_DSYNC: the staging buffer holds the block with the previous
+   * batch's tail at its start, the batch is copied after it, and the whole blocks are written in
+   * one call, which returns when they are on stable storage.
+   */
+  public long baselineDirect() throws IOException {
+    int length = batchBytes.capacity();
+    if (directPosition + length + directBlockBytes > FILE_BYTES) {
+      directPosition = 0;
+      directStaging.clear();
+      for (int i = 0; i < directBlockBytes; i++) {
+        directStaging.put(i, (byte) 0);
+      }
+    }
+    int head = (int) (directPosition % directBlockBytes);
+    long blockStart = directPosition - head;
+    batchBytes.clear();
+    directStaging.clear().position(head);
+    directStaging.put(batchBytes);
+    int end = head + length;
+    int writeBytes = (end + directBlockBytes - 1) / directBlockBytes * directBlockBytes;
+    for (int i = end; i < writeBytes; i++) {
+      directStaging.put(i, (byte) 0); // a log's unwritten space reads as zeros
+    }
+    directStaging.position(0).limit(writeBytes);
+    long at = blockStart;
+    while (directStaging.hasRemaining()) {
+      at += direct.write(directStaging, at);
+    }
+    directPosition += length;
+    // keep the last, partly filled block at the start for the next batch
+    int tailBlock = end / directBlockBytes * directBlockBytes;
+    directStaging.clear();
+    for (int i = 0; i < directBlockBytes; i++) {
+      directStaging.put(i, directStaging.get(tailBlock + i));
+    }
+    return directPosition;
   }
 
   /** The plain loop without group commit: each record written and forced on its own. */
