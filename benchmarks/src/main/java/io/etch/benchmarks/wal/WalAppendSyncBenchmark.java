@@ -75,6 +75,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       force(false)}: the physical floor for a durable batch.
  *   <li>{@code baselineMapped}: {@code baselinePreallocated} on a file held mapped by
  *       chronicle-bytes (never touched through the mapping), as the WAL's segments are.
+ *   <li>{@code baselineDirect}: the same bytes written with O_DIRECT | O_DSYNC, whole blocks from
+ *       the one holding the previous batch's tail, one call per batch (an experiment on the write
+ *       path; in {@link #interleaved} only with {@code -Detch.bench.direct=true}).
  *   <li>{@code baselinePerRecord}: the plain loop without group commit: each 296-byte record
  *       written and forced on its own (what a log without batching pays).
  *   <li>{@code baselineAppend}: the same, appending to a growing file (each sync also commits the
