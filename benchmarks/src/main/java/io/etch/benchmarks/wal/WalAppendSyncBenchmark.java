@@ -8,6 +8,8 @@ import io.etch.storage.wal.WalConfig;
 import io.etch.storage.wal.WalRecordDescriptor;
 import io.etch.storage.wal.WriteAheadLog;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -49,12 +51,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * methods' ops/s is the ratio of their record throughput.
  *
  * <ul>
- *   <li>{@code wal}: {@link WriteAheadLog#append} x batch + {@link WriteAheadLog#sync()} (mapped
- *       segments, default {@link WritePath#BUFFERED_CHANNEL}: one positional write per sync, then
- *       fdatasync through {@code FileChannel.force(false)}).
- *   <li>{@code walPreallocating}: {@code wal} with {@link WalConfig.Builder#preallocationExecutor}
- *       set to a single background thread, so the next 64 MiB segment is zero-filled ahead of need
- *       instead of at the roll.
+ *   <li>{@code wal}: the log as the node runs it ({@code MemberDataDir.openLog} in core): {@link
+ *       WriteAheadLog#append} x batch + {@link WriteAheadLog#sync()} on mapped 16 MiB segments,
+ *       default {@link WritePath#BUFFERED_CHANNEL} (one positional write per sync, then fdatasync
+ *       through {@code FileChannel.force(false)}), the next segment zero-filled ahead of need on a
+ *       {@link WalConfig.Builder#preallocationExecutor} (a single thread, as the node's). The other
+ *       WAL contenders differ from it in one setting each.
+ *   <li>{@code walInline}: {@code wal} without an executor (the library default): the appending
+ *       thread fills the next segment in synced 1 MiB steps after its syncs.
+ *   <li>{@code walCpuOnly}: the log with {@link SyncPolicy#NEVER} on one 512 MiB segment (no roll
+ *       in a trial) under {@code -Detch.bench.cpuOnlyDir} (default {@code /dev/shm}, a tmpfs, so
+ *       its pages are never written back to the disk the others use): the log's own work (framing,
+ *       checksums, index; the copy into the page cache when its 1 MiB buffer fills) without the
+ *       barrier.
  *   <li>{@code walSparse}: {@code wal} on {@link Preallocation#SPARSE} segments (length set, no
  *       zeros written).
  *   <li>{@code walDsync}: {@code wal} with {@link WritePath#BUFFERED_DSYNC}: the buffered frames go
@@ -66,6 +75,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       force(false)}: the physical floor for a durable batch.
  *   <li>{@code baselineMapped}: {@code baselinePreallocated} on a file held mapped by
  *       chronicle-bytes (never touched through the mapping), as the WAL's segments are.
+ *   <li>{@code baselineDirect}: the same bytes written with O_DIRECT | O_DSYNC, whole blocks from
+ *       the one holding the previous batch's tail, one call per batch (an experiment on the write
+ *       path; in {@link #interleaved} only with {@code -Detch.bench.direct=true}).
  *   <li>{@code baselinePerRecord}: the plain loop without group commit: each 296-byte record
  *       written and forced on its own (what a log without batching pays).
  *   <li>{@code baselineAppend}: the same, appending to a growing file (each sync also commits the
@@ -76,11 +88,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       log.
  * </ul>
  *
- * {@code -Detch.bench.perRecordRounds=false} leaves the per-record loop out of {@link #interleaved}
- * (at batch 256 it is 256 fsyncs per round and limits a run to a few hundred rounds, so segment
- * rolls rarely fall inside the window; without it they do). {@code -Detch.bench.segmentBytes} sets
- * the WAL segment size (default 64 MiB; smaller makes segment rolls, and so pre-allocation, visible
- * within a short run). Files live under {@code -Detch.bench.dir} (default {@code
+ * {@code -Detch.bench.secondary=false} leaves {@code walInline} and {@code walDsync} out of {@link
+ * #interleaved}. {@code -Detch.bench.perRecordRounds=false} leaves the per-record loop out (at
+ * batch 256 it is 256 fsyncs per round and limits a run to a few hundred rounds, so segment rolls
+ * rarely fall inside the window; without it they do). {@code -Detch.bench.segmentBytes} sets the
+ * WAL segment size (default the node's 16 MiB; smaller makes segment rolls, and so pre-allocation,
+ * visible within a short run). Files live under {@code -Detch.bench.dir} (default {@code
  * benchmarks/target/wal-bench}), on the same file system as the build.
  */
 @State(Scope.Thread)
@@ -94,28 +107,50 @@ public class WalAppendSyncBenchmark {
   private static final int FRAME_BYTES = WalRecordDescriptor.entryFrameLength(PAYLOAD_BYTES);
   private static final long FILE_BYTES = 64L << 20;
 
+  /** The node's WAL segment size ({@code MemberDataDir.WAL_SEGMENT_BYTES} in core). */
+  private static final long NODE_SEGMENT_BYTES = 16L << 20;
+
+  private static final int MAX_ENTRY_BYTES = 64 << 10;
+
+  /** Segment of {@code walCpuOnly}: room for ~7,000 batches of 256 without a roll. */
+  private static final long CPU_ONLY_SEGMENT_BYTES = 512L << 20;
+
   @Param({"1", "16", "256"})
   public int batch;
 
   private Path dir;
+  private Path cpuOnlyDir;
+  private long segmentBytes;
   private WriteAheadLog wal;
   private final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD_BYTES]);
   private long nextIndex;
   private WriteAheadLog walMappedWrites;
-  private WriteAheadLog walPreallocating;
+  private WriteAheadLog walInline;
   private WriteAheadLog walSparse;
   private WriteAheadLog walCpuOnly;
   private WriteAheadLog walDsync;
   private long nextDsyncIndex;
   private long nextCpuOnlyIndex;
   private long nextSparseIndex;
-  private long nextPreallocatingIndex;
+  private long nextInlineIndex;
   private ExecutorService preallocationThread;
   private long nextMappedIndex;
 
   private FileChannel preallocated;
   private long preallocatedPosition;
   private FileChannel appending;
+
+  /**
+   * {@code -Detch.bench.direct=true} adds {@code baselineDirect} to the rounds: the same bytes
+   * written with O_DIRECT | O_DSYNC (one system call, no page cache), whole blocks from the block
+   * holding the previous batch's tail. An experiment on the write path, not something the WAL does.
+   */
+  private final boolean directRounds = Boolean.getBoolean("etch.bench.direct");
+
+  private FileChannel direct;
+  private ByteBuffer directStaging;
+  private int directBlockBytes;
+  private long directPosition;
   private ByteBuffer batchBytes;
 
   private MappedFile mappedFile;
@@ -139,24 +174,7 @@ public class WalAppendSyncBenchmark {
     dir = Files.createTempDirectory(root, "run-");
     new Random(42).nextBytes(payload.byteArray());
 
-    long segmentBytes =
-        Long.getLong("etch.bench.segmentBytes", WalConfig.DEFAULT_SEGMENT_SIZE_BYTES);
-    wal =
-        WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal"))
-                .segmentSizeBytes(segmentBytes)
-                .maxEntryBytes(64 << 10)
-                .syncPolicy(SyncPolicy.EVERY_BATCH)
-                .build());
-    nextIndex = wal.lastIndex() + 1;
-    walMappedWrites =
-        WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal-mapped-writes"))
-                .segmentSizeBytes(segmentBytes)
-                .maxEntryBytes(64 << 10)
-                .fileSystem(new MappedFileSystem(WritePath.MAPPED_MEMORY))
-                .build());
-    nextMappedIndex = walMappedWrites.lastIndex() + 1;
+    segmentBytes = Long.getLong("etch.bench.segmentBytes", NODE_SEGMENT_BYTES);
     preallocationThread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -164,35 +182,39 @@ public class WalAppendSyncBenchmark {
               t.setDaemon(true);
               return t;
             });
-    walPreallocating =
+    wal = WriteAheadLog.open(nodeConfig("wal", new MappedFileSystem()).build());
+    nextIndex = wal.lastIndex() + 1;
+    walMappedWrites =
         WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal-preallocating"))
+            nodeConfig("wal-mapped-writes", new MappedFileSystem(WritePath.MAPPED_MEMORY)).build());
+    nextMappedIndex = walMappedWrites.lastIndex() + 1;
+    walInline =
+        WriteAheadLog.open(
+            WalConfig.builder(dir.resolve("wal-inline"))
                 .segmentSizeBytes(segmentBytes)
-                .maxEntryBytes(64 << 10)
-                .preallocationExecutor(preallocationThread)
+                .maxEntryBytes(MAX_ENTRY_BYTES)
                 .build());
-    nextPreallocatingIndex = walPreallocating.lastIndex() + 1;
+    nextInlineIndex = walInline.lastIndex() + 1;
     walSparse =
         WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal-sparse"))
-                .segmentSizeBytes(segmentBytes)
-                .maxEntryBytes(64 << 10)
-                .fileSystem(new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE))
+            nodeConfig(
+                    "wal-sparse",
+                    new MappedFileSystem(WritePath.BUFFERED_CHANNEL, Preallocation.SPARSE))
                 .build());
     nextSparseIndex = walSparse.lastIndex() + 1;
     walDsync =
         WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal-dsync"))
-                .segmentSizeBytes(segmentBytes)
-                .maxEntryBytes(64 << 10)
-                .fileSystem(new MappedFileSystem(WritePath.BUFFERED_DSYNC))
-                .build());
+            nodeConfig("wal-dsync", new MappedFileSystem(WritePath.BUFFERED_DSYNC)).build());
     nextDsyncIndex = walDsync.lastIndex() + 1;
+    // one large segment, no executor, on tmpfs when there is one: it never rolls within a trial
+    // and its never-synced pages are not written back, so it adds no disk I/O that would disturb
+    // the other contenders
+    cpuOnlyDir = Files.createTempDirectory(cpuOnlyRoot(root), "cpu-only-");
     walCpuOnly =
         WriteAheadLog.open(
-            WalConfig.builder(dir.resolve("wal-cpu-only"))
-                .segmentSizeBytes(segmentBytes)
-                .maxEntryBytes(64 << 10)
+            WalConfig.builder(cpuOnlyDir)
+                .segmentSizeBytes(CPU_ONLY_SEGMENT_BYTES)
+                .maxEntryBytes(MAX_ENTRY_BYTES)
                 .syncPolicy(SyncPolicy.NEVER)
                 .build());
     nextCpuOnlyIndex = walCpuOnly.lastIndex() + 1;
@@ -214,6 +236,24 @@ public class WalAppendSyncBenchmark {
             StandardOpenOption.WRITE,
             StandardOpenOption.APPEND);
 
+    if (directRounds) {
+      Path directFile = dir.resolve("direct.bin");
+      try (FileChannel ch =
+          FileChannel.open(directFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        zeroFill(ch, FILE_BYTES);
+      }
+      directBlockBytes = (int) Files.getFileStore(directFile).getBlockSize();
+      direct =
+          FileChannel.open(
+              directFile,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.DSYNC,
+              com.sun.nio.file.ExtendedOpenOption.DIRECT);
+      int stagingBytes = (frames.length / directBlockBytes + 2) * directBlockBytes;
+      directStaging =
+          ByteBuffer.allocateDirect(stagingBytes + directBlockBytes).alignedSlice(directBlockBytes);
+    }
+
     Path mapped = dir.resolve("mapped.bin");
     try (FileChannel ch =
         FileChannel.open(mapped, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -221,6 +261,21 @@ public class WalAppendSyncBenchmark {
     }
     mappedFile = MappedFile.ofSingle(mapped.toFile(), FILE_BYTES, false);
     mappedStore = mappedFile.acquireByteStore(owner, 0);
+  }
+
+  /** The WAL as the node opens it: next segment prepared on a node-owned thread. */
+  private WalConfig.Builder nodeConfig(String name, MappedFileSystem fileSystem) {
+    return WalConfig.builder(dir.resolve(name))
+        .segmentSizeBytes(segmentBytes)
+        .maxEntryBytes(MAX_ENTRY_BYTES)
+        .syncPolicy(SyncPolicy.EVERY_BATCH)
+        .fileSystem(fileSystem)
+        .preallocationExecutor(preallocationThread);
+  }
+
+  private static Path cpuOnlyRoot(Path fallback) {
+    Path shm = Path.of(System.getProperty("etch.bench.cpuOnlyDir", "/dev/shm"));
+    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : fallback;
   }
 
   private static void zeroFill(FileChannel ch, long bytes) throws IOException {
@@ -235,50 +290,88 @@ public class WalAppendSyncBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     if (rounds > 0) {
-      System.out.printf(
-          "%nINTERLEAVED batch=%d rounds=%d: median over rounds of the per-round ratio"
-              + " (batched floor time / contender time, same round): wal %.3f,"
-              + " wal(prepared ahead) %.3f, wal(O_DSYNC) %.3f, per-record loop %.3f,"
-              + " batched floor on a mapped file %.3f%n",
-          batch,
-          rounds,
-          medianRatio(roundNanos[1], roundNanos[0]),
-          medianRatio(roundNanos[1], roundNanos[2]),
-          medianRatio(roundNanos[1], roundNanos[4]),
-          perRecordRounds ? medianRatio(roundNanos[1], roundNanos[3]) : Double.NaN,
-          medianRatio(roundNanos[1], roundNanos[5]));
-      System.out.printf(
-          "%nINTERLEAVED batch=%d rounds=%d: wal / per-record write+force loop = %.3f;"
-              + " ratios to the batched floor (one write+force per batch): wal %.3f,"
-              + " wal(next segment prepared ahead) %.3f, wal(O_DSYNC writes) %.3f (mean us per"
-              + " batch: wal %.1f, wal(prepared ahead) %.1f, batched floor %.1f, wal(O_DSYNC) %.1f,"
-              + " per-record loop %.1f)%n",
-          batch,
-          rounds,
-          (double) totalPerRecordNanos / totalWalNanos,
-          (double) totalBaselineNanos / totalWalNanos,
-          (double) totalBaselineNanos / totalWalPreallocatingNanos,
-          (double) totalBaselineNanos / totalWalDsyncNanos,
-          totalWalNanos / 1e3 / rounds,
-          totalWalPreallocatingNanos / 1e3 / rounds,
-          totalBaselineNanos / 1e3 / rounds,
-          totalWalDsyncNanos / 1e3 / rounds,
-          totalPerRecordNanos / 1e3 / rounds);
+      printRatios();
     }
     wal.close();
     walMappedWrites.close();
-    walPreallocating.close();
+    walInline.close();
     walSparse.close();
     walCpuOnly.close();
     walDsync.close();
     preallocationThread.shutdown();
     preallocated.close();
+    if (direct != null) {
+      direct.close();
+    }
     appending.close();
     mappedStore.release(owner);
     mappedFile.releaseLast();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    for (Path d : new Path[] {dir, cpuOnlyDir}) {
+      try (Stream<Path> files = Files.walk(d)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
+  }
+
+  /** The contenders of {@link #interleaved}, in the order of {@link #CONTENDERS}. */
+  private static final int WAL = 0;
+
+  private static final int FLOOR = 1;
+  private static final int WAL_INLINE = 2;
+  private static final int PER_RECORD = 3;
+  private static final int WAL_DSYNC = 4;
+  private static final int FLOOR_MAPPED = 5;
+  private static final int WAL_CPU_ONLY = 6;
+  private static final int FLOOR_DIRECT = 7;
+
+  private static final String[] CONTENDERS = {
+    "wal (node: next segment prepared on an executor)",
+    "batched floor",
+    "wal, inline stepwise pre-allocation (no executor)",
+    "per-record write+force loop",
+    "wal (node) on O_DSYNC writes",
+    "batched floor on a mapped file (A/A control)",
+    "wal work without the barrier (SyncPolicy.NEVER)",
+    "O_DIRECT|O_DSYNC write of the same bytes (no page cache)"
+  };
+
+  private void printRatios() {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            "%nINTERLEAVED batch=%d rounds=%d segmentBytes=%d; ratio = batched floor time /"
+                + " contender time: median of per-round (paired) ratios, and sum ratio%n",
+            batch, rounds, segmentBytes));
+    for (int c = 0; c < CONTENDERS.length; c++) {
+      if (c == FLOOR || !runs(c)) {
+        continue;
+      }
+      // what the ratio would be if the contender's time were the floor's plus its extra CPU time
+      double extraCpu = median(roundCpuNanos[c]) - median(roundCpuNanos[FLOOR]);
+      double predicted =
+          c == WAL_CPU_ONLY
+              ? Double.NaN
+              : median(roundNanos[FLOOR]) / (median(roundNanos[FLOOR]) + extraCpu);
+      out.append(
+          String.format(
+              "  %-52s median %.3f  sum %.3f  (per batch: mean %.1f us, median %.1f us, median"
+                  + " CPU %.1f us; floor / (floor + extra CPU) = %.3f)%n",
+              CONTENDERS[c],
+              medianRatio(roundNanos[FLOOR], roundNanos[c]),
+              (double) totalNanos[FLOOR] / Math.max(1, totalNanos[c]),
+              totalNanos[c] / 1e3 / rounds,
+              median(roundNanos[c]) / 1e3,
+              median(roundCpuNanos[c]) / 1e3,
+              predicted));
+    }
+    out.append(
+        String.format(
+            "  %-52s (per batch: mean %.1f us, median %.1f us, median CPU %.1f us)%n",
+            CONTENDERS[FLOOR],
+            totalNanos[FLOOR] / 1e3 / rounds,
+            median(roundNanos[FLOOR]) / 1e3,
+            median(roundCpuNanos[FLOOR]) / 1e3));
+    System.out.print(out);
   }
 
   /** Nanoseconds spent per contender in {@link #interleaved}, reported per iteration by JMH. */
@@ -287,43 +380,47 @@ public class WalAppendSyncBenchmark {
   public static class InterleavedNanos {
     public long walNanos;
     public long baselineNanos;
+    public long walInlineNanos;
     public long walDsyncNanos;
-    public long baselineMappedNanos;
-    public long walPreallocatingNanos;
-    public long perRecordNanos;
+    public long walCpuOnlyNanos;
 
     @Setup(Level.Iteration)
     public void reset() {
-      perRecordNanos = 0;
-      walPreallocatingNanos = 0;
       walNanos = 0;
       baselineNanos = 0;
+      walInlineNanos = 0;
       walDsyncNanos = 0;
-      baselineMappedNanos = 0;
+      walCpuOnlyNanos = 0;
     }
   }
-
-  private long totalWalNanos;
-  private long totalBaselineNanos;
-  private long totalWalDsyncNanos;
-  private long totalBaselineMappedNanos;
-  private long totalWalPreallocatingNanos;
 
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
   private final Random order = new Random(1);
 
-  private final int[] sequence = {0, 1, 2, 3, 4, 5};
+  private final int[] sequence = {0, 1, 2, 3, 4, 5, 6, 7};
+
+  /** Total nanoseconds per contender over the trial. */
+  private final long[] totalNanos = new long[CONTENDERS.length];
 
   /**
    * Each contender's time in each round, by contender: a round's contenders ran back to back, so
    * the ratio within a round is a paired comparison and its median over rounds ignores the
    * machine's spikes (a stall of another process hits one contender of one round).
    */
-  private final LongArrayList[] roundNanos = new LongArrayList[sequence.length];
+  private final LongArrayList[] roundNanos = new LongArrayList[CONTENDERS.length];
+
+  /**
+   * The benchmark thread's CPU time (user + system, so the kernel's copy and writeback work too)
+   * per contender per round: what each contender computes, as opposed to waiting for the disk.
+   */
+  private final LongArrayList[] roundCpuNanos = new LongArrayList[CONTENDERS.length];
+
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
   {
     for (int i = 0; i < roundNanos.length; i++) {
       roundNanos[i] = new LongArrayList();
+      roundCpuNanos[i] = new LongArrayList();
     }
   }
 
@@ -336,18 +433,45 @@ public class WalAppendSyncBenchmark {
     return ratios.length == 0 ? Double.NaN : ratios[ratios.length / 2];
   }
 
+  private static double median(LongArrayList values) {
+    long[] sorted = values.toLongArray();
+    java.util.Arrays.sort(sorted);
+    return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+  }
+
   private final boolean perRecordRounds =
       Boolean.parseBoolean(System.getProperty("etch.bench.perRecordRounds", "true"));
-  private long totalPerRecordNanos;
+
+  /**
+   * Whether the WAL variants other than the node's run in the rounds: each writes its own segments
+   * (and zero-fills new ones), so leaving them out ({@code -Detch.bench.secondary=false}) leaves
+   * the node's WAL and the floors alone on the disk, as a node's WAL is.
+   */
+  private final boolean secondaryRounds =
+      Boolean.parseBoolean(System.getProperty("etch.bench.secondary", "true"));
+
+  private boolean runs(int contender) {
+    return switch (contender) {
+      case PER_RECORD -> perRecordRounds;
+      case WAL_INLINE, WAL_DSYNC -> secondaryRounds;
+      case FLOOR_DIRECT -> directRounds;
+      default -> true;
+    };
+  }
+
   private long rounds;
 
   /**
-   * One batch through each contender back to back, in a freshly shuffled order, timing each: {@code
-   * wal}, the batched floor ({@code baselinePreallocated}), {@code walPreallocating}, the
-   * per-record loop (unless {@code -Detch.bench.perRecordRounds=false}), {@code walDsync} and the
-   * floor on a mapped file ({@code baselineMapped}, an A/A control of the floor). All see the same
-   * disk conditions (the machine is shared), so the ratio of their times is meaningful even when
-   * absolute figures drift. Sum and median paired ratios are printed at the end of the trial.
+   * One batch through each contender back to back, in a freshly shuffled order, timing each: the
+   * node's WAL ({@code wal}: next segment prepared on an executor, the node's segment size), the
+   * batched floor ({@code baselinePreallocated}), the WAL without an executor ({@code walInline}),
+   * the per-record loop (unless {@code -Detch.bench.perRecordRounds=false}), the node's WAL on
+   * O_DSYNC writes ({@code walDsync}; it and {@code walInline} unless {@code
+   * -Detch.bench.secondary=false}), the floor on a mapped file ({@code baselineMapped}, an A/A
+   * control of the floor) and the WAL's work without a barrier ({@code walCpuOnly}: what the log
+   * adds on top of the I/O). All see the same disk conditions (the machine is shared), so the ratio
+   * of their times is meaningful even when absolute figures drift. Sum and median paired ratios are
+   * printed at the end of the trial.
    */
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
@@ -360,33 +484,33 @@ public class WalAppendSyncBenchmark {
     }
     for (int k = 0; k < sequence.length; k++) {
       int which = sequence[k];
+      if (!runs(which)) {
+        continue;
+      }
+      long cpuStart = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       total +=
           switch (which) {
-            case 0 -> wal();
-            case 1 -> baselinePreallocated();
-            case 2 -> walPreallocating();
-            case 3 -> perRecordRounds ? baselinePerRecord() : 0;
-            case 5 -> baselineMapped();
-            default -> walDsync();
+            case WAL -> wal();
+            case FLOOR -> baselinePreallocated();
+            case WAL_INLINE -> walInline();
+            case PER_RECORD -> baselinePerRecord();
+            case WAL_DSYNC -> walDsync();
+            case FLOOR_MAPPED -> baselineMapped();
+            case FLOOR_DIRECT -> baselineDirect();
+            default -> walCpuOnly();
           };
       long elapsed = System.nanoTime() - start;
+      roundCpuNanos[which].addLong(threads.getCurrentThreadCpuTime() - cpuStart);
       roundNanos[which].addLong(elapsed);
+      totalNanos[which] += elapsed;
       switch (which) {
-        case 0 -> nanos.walNanos += elapsed;
-        case 1 -> nanos.baselineNanos += elapsed;
-        case 2 -> nanos.walPreallocatingNanos += elapsed;
-        case 3 -> nanos.perRecordNanos += elapsed;
-        case 5 -> nanos.baselineMappedNanos += elapsed;
-        default -> nanos.walDsyncNanos += elapsed;
-      }
-      switch (which) {
-        case 0 -> totalWalNanos += elapsed;
-        case 1 -> totalBaselineNanos += elapsed;
-        case 2 -> totalWalPreallocatingNanos += elapsed;
-        case 3 -> totalPerRecordNanos += elapsed;
-        case 5 -> totalBaselineMappedNanos += elapsed;
-        default -> totalWalDsyncNanos += elapsed;
+        case WAL -> nanos.walNanos += elapsed;
+        case FLOOR -> nanos.baselineNanos += elapsed;
+        case WAL_INLINE -> nanos.walInlineNanos += elapsed;
+        case WAL_DSYNC -> nanos.walDsyncNanos += elapsed;
+        case WAL_CPU_ONLY -> nanos.walCpuOnlyNanos += elapsed;
+        default -> {}
       }
     }
     rounds++;
@@ -431,13 +555,17 @@ public class WalAppendSyncBenchmark {
     return nextDsyncIndex;
   }
 
+  /**
+   * {@code wal} without a pre-allocation executor (the library default): the appending thread fills
+   * the next segment in synced 1 MiB steps after its syncs.
+   */
   @Benchmark
-  public long walPreallocating() {
+  public long walInline() {
     for (int i = 0; i < batch; i++) {
-      walPreallocating.append(nextPreallocatingIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+      walInline.append(nextInlineIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
     }
-    walPreallocating.sync();
-    return nextPreallocatingIndex;
+    walInline.sync();
+    return nextInlineIndex;
   }
 
   @Benchmark
@@ -480,6 +608,45 @@ public class WalAppendSyncBenchmark {
     }
     channel.force(false);
     return mappedPosition;
+  }
+
+  /**
+   * The batch written with O_DIRECT | O_DSYNC: the staging buffer holds the block with the previous
+   * batch's tail at its start, the batch is copied after it, and the whole blocks are written in
+   * one call, which returns when they are on stable storage.
+   */
+  public long baselineDirect() throws IOException {
+    int length = batchBytes.capacity();
+    if (directPosition + length + directBlockBytes > FILE_BYTES) {
+      directPosition = 0;
+      directStaging.clear();
+      for (int i = 0; i < directBlockBytes; i++) {
+        directStaging.put(i, (byte) 0);
+      }
+    }
+    int head = (int) (directPosition % directBlockBytes);
+    long blockStart = directPosition - head;
+    batchBytes.clear();
+    directStaging.clear().position(head);
+    directStaging.put(batchBytes);
+    int end = head + length;
+    int writeBytes = (end + directBlockBytes - 1) / directBlockBytes * directBlockBytes;
+    for (int i = end; i < writeBytes; i++) {
+      directStaging.put(i, (byte) 0); // a log's unwritten space reads as zeros
+    }
+    directStaging.position(0).limit(writeBytes);
+    long at = blockStart;
+    while (directStaging.hasRemaining()) {
+      at += direct.write(directStaging, at);
+    }
+    directPosition += length;
+    // keep the last, partly filled block at the start for the next batch
+    int tailBlock = end / directBlockBytes * directBlockBytes;
+    directStaging.clear();
+    for (int i = 0; i < directBlockBytes; i++) {
+      directStaging.put(i, directStaging.get(tailBlock + i));
+    }
+    return directPosition;
   }
 
   /** The plain loop without group commit: each record written and forced on its own. */
