@@ -11,7 +11,6 @@ import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
 import io.etch.internal.request.RequestHeader;
-import io.etch.internal.request.RequestKind;
 import io.etch.kv.CompactResponse;
 import io.etch.kv.Header;
 import io.etch.maintenance.AlarmMember;
@@ -61,10 +60,10 @@ import org.slf4j.LoggerFactory;
  * (compacted revision, missing key for ignoreValue, ...) fails the same way on every member and
  * changes nothing; a payload that does not decode is skipped on every member alike.
  *
- * <p>The puts and deletes of consecutive entries go into one store write batch ({@link
- * BatchedWrites}): each keeps its own revision and events, but their view, watch events, callers'
- * answers and applied index are released together at the end of the {@link ApplyBatch} (or before
- * an entry of another kind).
+ * <p>The puts, deletes and txns (those naming no lease) of consecutive entries go into one store
+ * write batch ({@link BatchedWrites}): each keeps its own revision and events, but their view,
+ * watch events, callers' answers and applied index are released together at the end of the {@link
+ * ApplyBatch} (or before an entry of another kind).
  *
  * <p>Reads wait in a queue ordered by read index and run (on the callback executor, against the
  * store's then-current view) once {@code appliedIndex >= readIndex}.
@@ -422,7 +421,7 @@ final class Applier implements Agent {
       LOG.warn("member {} skips undecodable entry {}: {}", roleName, entry.index(), e.getMessage());
       return;
     }
-    if (request.kind() != RequestKind.PUT && request.kind() != RequestKind.DELETE_RANGE) {
+    if (!batched(request)) {
       writes.flush(); // the others read or write the store outside the write batch
     }
     RequestHeader header = request.header();
@@ -486,11 +485,12 @@ final class Applier implements Agent {
         }
         StoreErrors.call(
             () -> {
-              leases.checkAttachable(op, store);
+              leases.checkAttachable(op, store); // dry-runs compares on the store: flushed first
               return null;
             },
             0);
-        WriteResult<TxnResponse> w = StoreErrors.call(() -> store.txn(StoreMapping.txn(op)), 0);
+        WriteResult<TxnResponse> w =
+            StoreErrors.call(() -> writes.batch().txn(StoreMapping.txn(op)), 0);
         leases.afterWrite(w.events());
         published(w.events());
         yield answered
@@ -528,6 +528,18 @@ final class Applier implements Agent {
         leases.checkpoint((Request.LeaseCheckpoints) request);
         yield null; // proposed by the leader's lessor; nobody waits for it
       }
+    };
+  }
+
+  /**
+   * Whether the request goes into the store write batch: puts, deletes, and txns naming no lease
+   * (the lease check of one that does evaluates its compares on the store itself).
+   */
+  private static boolean batched(Request request) {
+    return switch (request.kind()) {
+      case PUT, DELETE_RANGE -> true;
+      case TXN -> !LeaseApply.namesLease(((Request.Txn) request).op());
+      case COMPACT, ALARM, LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT -> false;
     };
   }
 

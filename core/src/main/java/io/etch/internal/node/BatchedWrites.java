@@ -16,8 +16,8 @@ import java.util.concurrent.Executor;
  * Each member applies every put, so on a small machine the appliers are a large share of the CPU,
  * and a put made alone copies its whole tree path and publishes a view. Nothing can observe the
  * store between two entries of one {@link ApplyBatch} if their effects are released only after the
- * last of them: so the applier makes the puts and deletes of consecutive entries in one write batch
- * (each entry still gets its own revision and events) and, on {@link #flush()}, publishes the
+ * last of them: so the applier makes the puts, deletes and txns of consecutive entries in one write
+ * batch (each entry still gets its own revision and events) and, on {@link #flush()}, publishes the
  * batch's view, then hands the watch hub each entry's events in revision order, then completes the
  * callers' futures in log order, then advances the applied index. That is the order a write made
  * alone has too (view, events, caller, applied index), per entry.
@@ -26,8 +26,8 @@ import java.util.concurrent.Executor;
  *
  * At the end of every {@link ApplyBatch}, after {@value #MAX_WRITES} entries, and before any entry
  * that reads the store directly or outside a batch (the applier calls {@link #flush()} before
- * compactions, txns, lease and membership entries, alarms and snapshot installs), so those see
- * every earlier entry.
+ * compactions, txns naming a lease, lease and membership entries, alarms and snapshot installs), so
+ * those see every earlier entry.
  *
  * <p>Applier thread only.
  */
