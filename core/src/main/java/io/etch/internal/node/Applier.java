@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * (compacted revision, missing key for ignoreValue, ...) fails the same way on every member and
  * changes nothing; a payload that does not decode is skipped on every member alike.
  *
+ * <p>The puts, deletes and txns (those naming no lease) of consecutive entries go into one store
+ * write batch ({@link BatchedWrites}): each keeps its own revision and events, but their view,
+ * watch events, callers' answers and applied index are released together at the end of the {@link
+ * ApplyBatch} (or before an entry of another kind).
+ *
  * <p>Reads wait in a queue ordered by read index and run (on the callback executor, against the
  * store's then-current view) once {@code appliedIndex >= readIndex}.
  *
@@ -109,6 +114,7 @@ final class Applier implements Agent {
   private LeaseDriver leaseDriver;
   private LeaseCalls leaseCalls;
   private final BackupCaptures backups;
+  private final BatchedWrites writes;
   private final PriorityQueue<ReadBarrier> barriers =
       new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
@@ -149,6 +155,7 @@ final class Applier implements Agent {
     this.callbacks = callbacks;
     this.state = state;
     this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
+    this.writes = new BatchedWrites(stores, hubs, state, callbacks);
     this.backups =
         new BackupCaptures(
             memberName, () -> new BackupPoint(state.appliedIndex, stores.view(), extraBytes()));
@@ -353,14 +360,16 @@ final class Applier implements Agent {
 
   private void apply(ApplyBatch batch) {
     if (batch.snapshot() != null) {
+      writes.flush();
       install(batch.snapshot());
     }
     for (Entry entry : batch.entries()) {
       long startNs = clock.nanoTime();
       apply(entry);
       state.metrics.applied(entry.index(), clock.nanoTime() - startNs);
-      state.appliedIndex = entry.index();
+      writes.applied(entry.index());
     }
+    writes.flush(); // puts and deletes of the batch's entries went into one store write batch
     state.leaseCount = leases.size();
     barriers.addAll(batch.reads());
   }
@@ -393,10 +402,12 @@ final class Applier implements Agent {
 
   private void apply(Entry entry) {
     if (entry.type() == EntryType.CONF_CHANGE) {
+      writes.flush();
       membership.apply(entry, stores.store().revision());
       return;
     }
     if (entry.type() == EntryType.NORMAL && entry.data().length == 0) {
+      writes.flush();
       leaseDriver.onLeaderEntry(entry.term()); // a new leader's first entry: its lessor may lead
       return;
     }
@@ -410,6 +421,9 @@ final class Applier implements Agent {
       LOG.warn("member {} skips undecodable entry {}: {}", roleName, entry.index(), e.getMessage());
       return;
     }
+    if (!batched(request)) {
+      writes.flush(); // the others read or write the store outside the write batch
+    }
     RequestHeader header = request.header();
     if (dedup.contains(header)) {
       LOG.debug("member {} skips duplicate request {}", roleName, header);
@@ -418,7 +432,7 @@ final class Applier implements Agent {
     Object response = null;
     RuntimeException error = null;
     try {
-      response = execute(request);
+      response = execute(request, header.memberId() == memberId);
     } catch (EtchException e) {
       error = e;
     } catch (RuntimeException e) {
@@ -430,34 +444,39 @@ final class Applier implements Agent {
     if (header.memberId() == memberId) {
       PendingProposal proposal = pending.removeProposal(header.requestId());
       if (proposal != null) {
-        if (error == null) {
-          proposal.succeed(response, callbacks);
-        } else {
-          proposal.fail(error, callbacks);
-        }
+        writes.complete(proposal, response, error);
       }
     }
   }
 
-  private Object execute(Request request) {
+  /**
+   * Applies one request; the response is built only when {@code answered} (this member originated
+   * the request, so a caller may wait for it), else null.
+   */
+  private Object execute(Request request, boolean answered) {
     MvccStore store = stores.store();
     return switch (request.kind()) {
       case PUT -> {
         Op.PutOp op = ((Request.Put) request).op();
         checkSpace(store);
         leases.checkAttachable(op);
-        WriteResult<PutResponse> w = StoreErrors.call(() -> store.put(StoreMapping.put(op)), 0);
+        WriteResult<PutResponse> w =
+            StoreErrors.call(() -> writes.batch().put(StoreMapping.put(op)), 0);
         leases.afterWrite(w.events());
         published(w.events());
-        yield StoreMapping.putResponse(header(w.response().revision()), w.response());
+        yield answered
+            ? StoreMapping.putResponse(header(w.response().revision()), w.response())
+            : null;
       }
       case DELETE_RANGE -> {
         Op.DeleteOp op = ((Request.DeleteRange) request).op();
         WriteResult<DeleteRangeResponse> w =
-            StoreErrors.call(() -> store.deleteRange(StoreMapping.delete(op)), 0);
+            StoreErrors.call(() -> writes.batch().deleteRange(StoreMapping.delete(op)), 0);
         leases.afterWrite(w.events());
         published(w.events());
-        yield StoreMapping.deleteResponse(header(w.response().revision()), w.response());
+        yield answered
+            ? StoreMapping.deleteResponse(header(w.response().revision()), w.response())
+            : null;
       }
       case TXN -> {
         Op.TxnOp op = ((Request.Txn) request).op();
@@ -466,14 +485,17 @@ final class Applier implements Agent {
         }
         StoreErrors.call(
             () -> {
-              leases.checkAttachable(op, store);
+              leases.checkAttachable(op, store); // dry-runs compares on the store: flushed first
               return null;
             },
             0);
-        WriteResult<TxnResponse> w = StoreErrors.call(() -> store.txn(StoreMapping.txn(op)), 0);
+        WriteResult<TxnResponse> w =
+            StoreErrors.call(() -> writes.batch().txn(StoreMapping.txn(op)), 0);
         leases.afterWrite(w.events());
         published(w.events());
-        yield StoreMapping.txnResponse(header(w.response().revision()), w.response());
+        yield answered
+            ? StoreMapping.txnResponse(header(w.response().revision()), w.response())
+            : null;
       }
       case COMPACT -> {
         Request.Compact compact = (Request.Compact) request;
@@ -509,6 +531,18 @@ final class Applier implements Agent {
     };
   }
 
+  /**
+   * Whether the request goes into the store write batch: puts, deletes, and txns naming no lease
+   * (the lease check of one that does evaluates its compares on the store itself).
+   */
+  private static boolean batched(Request request) {
+    return switch (request.kind()) {
+      case PUT, DELETE_RANGE -> true;
+      case TXN -> !LeaseApply.namesLease(((Request.Txn) request).op());
+      case COMPACT, ALARM, LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT -> false;
+    };
+  }
+
   /** etcd: while a NOSPACE alarm is raised, requests that may add data fail. */
   private void checkSpace(MvccStore store) {
     for (AlarmMember alarm : alarms) {
@@ -519,9 +553,7 @@ final class Applier implements Agent {
   }
 
   private void published(List<Event> events) {
-    if (!events.isEmpty()) {
-      hubs.hub().onApplied(stores.store().revision(), events);
-    }
+    writes.published(events);
   }
 
   private Header header(long revision) {

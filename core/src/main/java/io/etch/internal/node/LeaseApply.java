@@ -154,7 +154,8 @@ final class LeaseApply {
     }
   }
 
-  private static boolean namesLease(Op.TxnOp txn) {
+  /** Whether a put anywhere in the txn (either branch, nested too) names a lease. */
+  static boolean namesLease(Op.TxnOp txn) {
     for (List<Op> branch : List.of(txn.thenOps(), txn.elseOps())) {
       for (Op op : branch) {
         boolean names =

@@ -33,11 +33,18 @@ import java.util.Objects;
  * <h2>Layout</h2>
  *
  * <p>The entries live in a FIFO ring of parallel arrays (member id, request id, outcome), oldest at
- * {@code head}. An open-addressing index (linear probing over an {@code int[]} of ring positions,
- * at most half full) finds an entry by (member id, request id) without boxing or per-member maps;
- * evicting the oldest deletes its index slot by backward shift (no tombstones), which touches only
- * the short probe run after it. A snapshot section is written in one pass over the ring into one
- * array, since it is taken on the applier thread every {@code snapshotCount} entries.
+ * {@code head}. An open-addressing index (linear probing, at most half full) finds an entry by
+ * (member id, request id) without boxing or per-member maps. Each index slot is one {@code long}:
+ * the key's 32-bit hash in the high half and its ring position in the low half, so a probe walks
+ * one array and reads the ring (a cache miss at 100,000 entries) only where the whole hash matches;
+ * evicting the oldest deletes its index slot by backward shift (no tombstones), which takes each
+ * moved entry's home from the hash beside it and so touches only the short probe run after it. The
+ * ring reads of an eviction are at {@code head}, which moves sequentially. {@link #contains}
+ * remembers its last miss, so the {@link #record} that follows it for the same request skips the
+ * duplicate check. A one-byte outcome (what the applier records) is shared, not copied: outcomes
+ * are never mutated inside the table and {@link #outcome} returns a copy. A snapshot section is
+ * written in one pass over the ring into one array, since it is taken on the applier thread every
+ * {@code snapshotCount} entries.
  *
  * <p>Single-threaded: owned by the applier.
  */
@@ -45,7 +52,7 @@ public final class DedupTable {
   private static final int SNAPSHOT_MAGIC = 0x45444450; // "EDDP"
   private static final int SNAPSHOT_VERSION = 1;
   private static final int MAX_ENTRIES = 1 << 29;
-  private static final int EMPTY = -1;
+  private static final long EMPTY = -1L; // ring position -1: never a real slot
   private static final int HEADER_BYTES = 3 * Integer.BYTES;
   private static final int ENTRY_HEADER_BYTES = 2 * Long.BYTES + Integer.BYTES;
 
@@ -59,10 +66,21 @@ public final class DedupTable {
   private int size;
   private long outcomeBytes;
 
-  /** Ring positions, open addressing with linear probing; {@link #EMPTY} marks a free slot. */
-  private final int[] index;
+  /**
+   * Open addressing with linear probing: {@code hash << 32 | ring position} per slot; {@link
+   * #EMPTY} marks a free slot.
+   */
+  private final long[] index;
 
   private final int indexMask;
+
+  /** The one-byte outcomes, shared by every entry recording that byte (created when first used). */
+  private final byte[][] oneByteOutcomes = new byte[256][];
+
+  // The last request contains() did not find, valid while the table is unchanged since.
+  private long missMemberId;
+  private long missRequestId;
+  private boolean missValid;
 
   public DedupTable(int maxEntries, long maxOutcomeBytes) {
     if (maxEntries <= 0 || maxEntries > MAX_ENTRIES) {
@@ -78,7 +96,7 @@ public final class DedupTable {
     this.ringRequestIds = new long[maxEntries];
     this.ringOutcomes = new byte[maxEntries][];
     int capacity = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1; // >= 2 x entries
-    this.index = new int[capacity];
+    this.index = new long[capacity];
     this.indexMask = capacity - 1;
     Arrays.fill(index, EMPTY);
   }
@@ -86,12 +104,20 @@ public final class DedupTable {
   /** The outcome recorded for the request, or {@code null} when it was not applied (or evicted). */
   public byte[] outcome(RequestHeader header) {
     int at = find(header.memberId(), header.requestId());
-    return at < 0 ? null : ringOutcomes[index[at]].clone();
+    return at < 0 ? null : ringOutcomes[slotOf(index[at])].clone();
   }
 
   /** Whether the request was applied (and is still remembered). */
   public boolean contains(RequestHeader header) {
-    return find(header.memberId(), header.requestId()) >= 0;
+    long memberId = header.memberId();
+    long requestId = header.requestId();
+    boolean found = find(memberId, requestId) >= 0;
+    if (!found) {
+      missMemberId = memberId;
+      missRequestId = requestId;
+      missValid = true;
+    }
+    return found;
   }
 
   /**
@@ -109,7 +135,11 @@ public final class DedupTable {
               + " bytes is larger than the table's maxOutcomeBytes of "
               + maxOutcomeBytes);
     }
-    if (contains(header)) {
+    long memberId = header.memberId();
+    long requestId = header.requestId();
+    boolean knownMiss = missValid && missMemberId == memberId && missRequestId == requestId;
+    missValid = false;
+    if (!knownMiss && find(memberId, requestId) >= 0) {
       throw new IllegalStateException(
           "request "
               + Long.toHexString(header.requestId())
@@ -120,25 +150,55 @@ public final class DedupTable {
     while (size == maxEntries || outcomeBytes + outcome.length > maxOutcomeBytes) {
       evictOldest();
     }
-    int tail = (head + size) % maxEntries;
-    ringMemberIds[tail] = header.memberId();
-    ringRequestIds[tail] = header.requestId();
-    ringOutcomes[tail] = outcome.clone();
+    int tail = head + size;
+    if (tail >= maxEntries) {
+      tail -= maxEntries;
+    }
+    ringMemberIds[tail] = memberId;
+    ringRequestIds[tail] = requestId;
+    ringOutcomes[tail] = stored(outcome);
     size++;
     outcomeBytes += outcome.length;
-    int i = hash(header.memberId(), header.requestId()) & indexMask;
+    int h = hash(memberId, requestId);
+    int i = h & indexMask;
     while (index[i] != EMPTY) {
       i = (i + 1) & indexMask;
     }
-    index[i] = tail;
+    index[i] = ((long) h << 32) | tail;
+  }
+
+  /** The table's own copy of an outcome: shared for one byte, else a clone. */
+  private byte[] stored(byte[] outcome) {
+    if (outcome.length != 1) {
+      return outcome.clone();
+    }
+    int b = outcome[0] & 0xFF;
+    byte[] shared = oneByteOutcomes[b];
+    if (shared == null) {
+      shared = outcome.clone();
+      oneByteOutcomes[b] = shared;
+    }
+    return shared;
+  }
+
+  private static int slotOf(long indexEntry) {
+    return (int) indexEntry;
+  }
+
+  private static int hashOf(long indexEntry) {
+    return (int) (indexEntry >>> 32);
   }
 
   /** The index slot holding the entry, or -1. */
   private int find(long memberId, long requestId) {
-    int i = hash(memberId, requestId) & indexMask;
-    for (int slot = index[i]; slot != EMPTY; slot = index[i]) {
-      if (ringRequestIds[slot] == requestId && ringMemberIds[slot] == memberId) {
-        return i;
+    int h = hash(memberId, requestId);
+    int i = h & indexMask;
+    for (long e = index[i]; e != EMPTY; e = index[i]) {
+      if (hashOf(e) == h) {
+        int slot = slotOf(e);
+        if (ringRequestIds[slot] == requestId && ringMemberIds[slot] == memberId) {
+          return i;
+        }
       }
       i = (i + 1) & indexMask;
     }
@@ -146,6 +206,7 @@ public final class DedupTable {
   }
 
   private void evictOldest() {
+    missValid = false;
     int at = find(ringMemberIds[head], ringRequestIds[head]);
     if (at < 0) {
       throw new IllegalStateException("dedup index lost the entry at ring position " + head);
@@ -153,7 +214,9 @@ public final class DedupTable {
     removeIndexSlot(at);
     outcomeBytes -= ringOutcomes[head].length;
     ringOutcomes[head] = null;
-    head = (head + 1) % maxEntries;
+    if (++head == maxEntries) {
+      head = 0;
+    }
     size--;
   }
 
@@ -167,14 +230,14 @@ public final class DedupTable {
     int j = free;
     while (true) {
       j = (j + 1) & indexMask;
-      int slot = index[j];
-      if (slot == EMPTY) {
+      long e = index[j];
+      if (e == EMPTY) {
         return;
       }
-      int home = hash(ringMemberIds[slot], ringRequestIds[slot]) & indexMask;
+      int home = hashOf(e) & indexMask;
       boolean stays = free <= j ? free < home && home <= j : free < home || home <= j;
       if (!stays) {
-        index[free] = slot;
+        index[free] = e;
         index[j] = EMPTY;
         free = j;
       }
@@ -269,6 +332,7 @@ public final class DedupTable {
   }
 
   private void clear() {
+    missValid = false;
     Arrays.fill(index, EMPTY);
     Arrays.fill(ringOutcomes, null);
     head = 0;

@@ -167,6 +167,14 @@ public final class RequestDecoder {
     ByteSequence value = bytes("put.value", limits.maxValueBytes());
     long leaseId = getLong("put.leaseId");
     int flags = flags("put.flags", 3);
+    if (flags == 0 && leaseId == 0) {
+      // the common put: the shared default options (what the builder would build, checks passed)
+      try {
+        return Op.put(key, value, PutOption.DEFAULT);
+      } catch (InvalidArgumentException e) {
+        throw fail("put", at, e.getMessage());
+      }
+    }
     PutOption.Builder option = PutOption.builder().withLeaseId(leaseId);
     if ((flags & 1) != 0) {
       option.withPrevKV();
@@ -260,11 +268,12 @@ public final class RequestDecoder {
   }
 
   private List<Op> ops(String field, int depth) {
-    int count = count(field + ".count", limits.maxTxnOps(), MIN_OP_BYTES);
+    int count = count(field, ".count", limits.maxTxnOps(), MIN_OP_BYTES);
     List<Op> ops = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int at = position;
-      int type = getByte(field + ".op.type");
+      require(field, ".op.type", Byte.BYTES);
+      int type = getByte(field);
       ops.add(
           switch (type) {
             case RequestDescriptor.OP_PUT -> putOp();
@@ -300,13 +309,15 @@ public final class RequestDecoder {
 
   private ByteSequence bytes(String field, int maxBytes) {
     int at = position;
-    int length = getInt(field + ".length");
+    require(field, ".length", Integer.BYTES);
+    int length = getInt(field);
     return bytesOf(field, at, length, maxBytes);
   }
 
   private ByteSequence optBytes(String field, int maxBytes) {
     int at = position;
-    int length = getInt(field + ".length");
+    require(field, ".length", Integer.BYTES);
+    int length = getInt(field);
     if (length == RequestDescriptor.ABSENT) {
       return null;
     }
@@ -329,8 +340,21 @@ public final class RequestDecoder {
 
   /** Reads a count and checks it against {@code limit} and the bytes its elements need at least. */
   private int count(String field, int limit, int minElementBytes) {
+    return count(field, "", limit, minElementBytes);
+  }
+
+  /** As {@link #count(String, int, int)} for the field named {@code field + suffix}. */
+  private int count(String parent, String suffix, int limit, int minElementBytes) {
     int at = position;
-    int count = getInt(field);
+    require(parent, suffix, Integer.BYTES);
+    int count = getInt(parent);
+    if (count < 0 || count > limit || (long) count * minElementBytes > end - position) {
+      return badCount(parent + suffix, at, count, limit, minElementBytes);
+    }
+    return count;
+  }
+
+  private int badCount(String field, int at, int count, int limit, int minElementBytes) {
     if (count < 0) {
       throw fail(field, at, "negative count " + count);
     }
@@ -394,6 +418,15 @@ public final class RequestDecoder {
   private void require(String field, int bytes) {
     if (bytes > end - position) {
       throw fail(field, position, "needs " + bytes + " bytes, " + (end - position) + " remain");
+    }
+  }
+
+  /**
+   * As {@link #require(String, int)} for the field {@code parent + suffix}, named only on failure.
+   */
+  private void require(String parent, String suffix, int bytes) {
+    if (bytes > end - position) {
+      require(parent + suffix, bytes);
     }
   }
 

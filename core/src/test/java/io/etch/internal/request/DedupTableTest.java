@@ -65,6 +65,36 @@ class DedupTableTest {
   }
 
   @Test
+  void aMissRememberedByContainsStillCatchesADuplicateOfAnotherRequest() {
+    DedupTable table = new DedupTable(8, 1024);
+    assertFalse(table.contains(id(1, 1)));
+    table.record(id(1, 1), bytes(1));
+    assertFalse(table.contains(id(1, 2)));
+    assertThrows(IllegalStateException.class, () -> table.record(id(1, 1), bytes(1)));
+    table.record(id(1, 2), bytes(1));
+    assertThrows(IllegalStateException.class, () -> table.record(id(1, 2), bytes(1)));
+    assertFalse(table.contains(id(2, 2)));
+    table.record(id(2, 3), bytes(1)); // the remembered miss is of (2, 2), not this one
+    table.record(id(2, 2), bytes(1));
+    assertThrows(IllegalStateException.class, () -> table.record(id(2, 2), bytes(1)));
+    assertEquals(4, table.size());
+  }
+
+  @Test
+  void oneByteOutcomesAreSharedInsideButNeverWithTheCaller() {
+    DedupTable table = new DedupTable(8, 1024);
+    byte[] given = bytes(1);
+    table.record(id(1, 1), given);
+    given[0] = 9;
+    table.record(id(1, 2), bytes(1));
+    byte[] returned = table.outcome(id(1, 2));
+    returned[0] = 7;
+    assertArrayEquals(bytes(1), table.outcome(id(1, 1)));
+    assertArrayEquals(bytes(1), table.outcome(id(1, 2)));
+    assertEquals(2, table.outcomeBytes());
+  }
+
+  @Test
   void returnedOutcomesAreCopies() {
     DedupTable table = new DedupTable(10, 1000);
     byte[] outcome = bytes(1, 2);

@@ -22,6 +22,13 @@ import java.util.List;
  * request order. A write that changes nothing (a delete of nothing, a read-only txn) does not bump
  * the revision.
  *
+ * <h2>Write batches</h2>
+ *
+ * <p>{@link #batch()} opens a {@link WriteBatch}: many writes, each at its own revision exactly as
+ * if made one by one, applied to one private tree that copies each touched node once per batch
+ * instead of once per write, and published as one view by {@link WriteBatch#commit()}. While a
+ * batch is open the store's own write methods fail fast.
+ *
  * <h2>Compaction</h2>
  *
  * <p>{@link #compact(long)} raises the compacted revision at once (reads below it fail from then
@@ -36,7 +43,9 @@ import java.util.List;
  */
 public final class MvccStore {
   private final MvccConfig config;
+  private final HeadBuffer heads = new HeadBuffer();
   private volatile MvccView current;
+  private WriteBatch openBatch;
   private long compactionRevision;
   private byte[] compactionCursor;
   private boolean compactionPending;
@@ -86,16 +95,18 @@ public final class MvccStore {
 
   /** etcd's Put. */
   public WriteResult<PutResponse> put(PutRequest request) {
+    requireNoBatch("put");
     Requests.checkPut(request, config);
-    WriteTxn w = new WriteTxn(current, config);
+    WriteTxn w = begin();
     PutResponse response = w.put(request);
     return commit(w, response);
   }
 
   /** etcd's DeleteRange. */
   public WriteResult<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
+    requireNoBatch("deleteRange");
     Requests.checkDelete(request, config);
-    WriteTxn w = new WriteTxn(current, config);
+    WriteTxn w = begin();
     DeleteRangeResponse response = w.deleteRange(request);
     return commit(w, response);
   }
@@ -106,16 +117,76 @@ public final class MvccStore {
    * Nothing is written when any check fails.
    */
   public WriteResult<TxnResponse> txn(TxnRequest request) {
+    requireNoBatch("txn");
     TxnChecker.check(request, config);
-    WriteTxn w = new WriteTxn(current, config);
+    WriteTxn w = begin();
     w.plan(request);
     TxnResponse response = w.txn(request);
     return commit(w, response);
   }
 
+  /**
+   * Opens a write batch on the current state (see {@link WriteBatch}). Until it is committed or
+   * abandoned, the store's own writes and compactions fail with {@link IllegalStateException}.
+   *
+   * @throws IllegalStateException when a batch is already open
+   */
+  public WriteBatch batch() {
+    requireNoBatch("batch");
+    heads.truncate(0);
+    openBatch = new WriteBatch(this, current, heads);
+    return openBatch;
+  }
+
+  /** Publishes what {@code batch} wrote as one view (called by {@link WriteBatch#commit()}). */
+  MvccView publish(WriteBatch batch, MvccView next) {
+    if (batch != openBatch) {
+      throw new IllegalStateException("the batch is not this store's open batch");
+    }
+    openBatch = null;
+    if (next != current) {
+      heads.publishTo(current.heads()); // before the view (see HeadIndex)
+      current = next;
+    }
+    return current;
+  }
+
+  /** Forgets {@code batch} without publishing anything it wrote. */
+  void abandon(WriteBatch batch) {
+    if (batch == openBatch) {
+      openBatch = null;
+      heads.truncate(0);
+    }
+  }
+
+  private void requireNoBatch(String operation) {
+    if (openBatch != null) {
+      throw new IllegalStateException(
+          operation + " while a write batch is open: commit or abandon the batch first");
+    }
+  }
+
+  private WriteTxn begin() {
+    heads.truncate(0);
+    return WriteTxn.on(current, heads);
+  }
+
   private <R> WriteResult<R> commit(WriteTxn w, R response) {
     List<Event> events = w.events();
-    current = w.commit();
+    if (w.changed()) {
+      MvccView v = current;
+      heads.publishTo(v.heads()); // before the view (see HeadIndex)
+      current =
+          new MvccView(
+              w.tree(),
+              v.heads(),
+              w.revision(),
+              v.compactedRevision(),
+              config,
+              w.liveKeys(),
+              w.versions(),
+              w.approxBytes());
+    }
     return new WriteResult<>(response, events);
   }
 
@@ -129,6 +200,7 @@ public final class MvccStore {
    * @throws FutureRevisionException when {@code revision} is above the current revision
    */
   public void compact(long revision) {
+    requireNoBatch("compact");
     MvccView v = current;
     if (revision <= v.compactedRevision()) {
       throw new CompactedException(v.compactedRevision());
@@ -170,6 +242,7 @@ public final class MvccStore {
     if (!compactionPending) {
       return false;
     }
+    requireNoBatch("compactStep");
     MvccView v = current;
     PersistentBTree<Version> tree = v.tree();
     Compaction c = new Compaction();

@@ -33,6 +33,23 @@ import java.util.function.Function;
  * <p>The tree never copies or inspects keys and values: callers hand them over and must not mutate
  * them afterwards.
  *
+ * <h2>Batched updates under an {@link Edit}</h2>
+ *
+ * <p>A writer applying many updates before it publishes anything (the store's write batch) passes
+ * an {@link Edit} to {@link #update(byte[], Function, Edit)} and {@link #put(byte[], Object,
+ * Edit)}. Nodes those calls create are stamped with the edit, and a later call under the same edit
+ * changes such a node in place (a value slot of a leaf, a child slot of an inner node) instead of
+ * copying it: each node on the touched paths is copied once per batch, not once per update. This is
+ * safe because a node stamped with an edit is reachable only from trees built under that edit,
+ * which nobody else has seen: the writer publishes the last one once it has ended the edit (drops
+ * it: no later call passes it again), and from then on those nodes are as immutable as any other.
+ * The publication that hands the tree to readers (a volatile write) orders every in-place write
+ * before their reads. Trees returned by earlier calls under a live edit may change with later
+ * calls; only the last one is meaningful. A cursor over such a tree stays valid across updates that
+ * replace values of existing keys (they change no structure), which is all a range delete does.
+ * Inserting a key still allocates the leaf's arrays one longer (arrays stay exact-sized), and
+ * removal always copies.
+ *
  * @param <V> the value type
  */
 public final class PersistentBTree<V> {
@@ -51,7 +68,7 @@ public final class PersistentBTree<V> {
   private static final VarHandle BIG_ENDIAN_LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final byte[][] NO_KEYS = new byte[0][];
-  private static final Node EMPTY_LEAF = new Node(NO_KEYS, new Object[0], null);
+  private static final Node EMPTY_LEAF = new Node(NO_KEYS, new Object[0], null, null);
   private static final PersistentBTree<?> EMPTY = new PersistentBTree<>(EMPTY_LEAF, 0, 1);
 
   /**
@@ -78,11 +95,15 @@ public final class PersistentBTree<V> {
     final long prefixLo;
     final long[] hints;
 
+    /** The edit that created this node and may still change it in place; null: immutable. */
+    final Edit edit;
+
     /** A node whose shared prefix and hints are computed from its keys. */
-    Node(byte[][] keys, Object[] vals, Node[] kids) {
+    Node(byte[][] keys, Object[] vals, Node[] kids, Edit edit) {
       this.keys = keys;
       this.vals = vals;
       this.kids = kids;
+      this.edit = edit;
       this.skip = keys.length == 0 ? 0 : commonPrefix(keys[0], keys[keys.length - 1]);
       this.prefixHi = skip == 0 ? 0 : bigEndian(keys[0], 0, Math.min(skip, Long.BYTES));
       this.prefixLo =
@@ -99,10 +120,11 @@ public final class PersistentBTree<V> {
      * A node with the shared prefix of {@code like} (whose keys, minus or plus some sharing that
      * prefix, are {@code keys}) and hints the caller kept consistent with {@code keys}.
      */
-    Node(byte[][] keys, Object[] vals, Node[] kids, Node like, long[] hints) {
+    Node(byte[][] keys, Object[] vals, Node[] kids, Node like, long[] hints, Edit edit) {
       this.keys = keys;
       this.vals = vals;
       this.kids = kids;
+      this.edit = edit;
       this.skip = like.skip;
       this.prefixHi = like.prefixHi;
       this.prefixLo = like.prefixLo;
@@ -305,17 +327,19 @@ public final class PersistentBTree<V> {
 
   /** A tree in which {@code key} maps to {@code value} (inserted or replaced). */
   public PersistentBTree<V> put(byte[] key, V value) {
+    return put(key, value, null);
+  }
+
+  /**
+   * As {@link #put(byte[], Object)}, changing in place the nodes {@code edit} created (see the
+   * class comment); {@code edit == null} copies the whole path.
+   */
+  PersistentBTree<V> put(byte[] key, V value, Edit edit) {
     if (value == null) {
       throw new IllegalArgumentException("null values are not stored; use remove");
     }
-    Mutation m = new Mutation();
-    Node n = put(root, key, value, m);
-    int newHeight = height;
-    if (m.splitRight != null) {
-      n = new Node(new byte[][] {m.splitKey}, null, new Node[] {n, m.splitRight});
-      newHeight++;
-    }
-    return new PersistentBTree<>(n, m.added ? size + 1 : size, newHeight);
+    Mutation m = new Mutation(edit);
+    return withRoot(put(root, key, value, m), m);
   }
 
   /**
@@ -324,12 +348,27 @@ public final class PersistentBTree<V> {
    * return non-null; if it throws, nothing changes.
    */
   public PersistentBTree<V> update(byte[] key, Function<? super V, ? extends V> fn) {
-    Mutation m = new Mutation();
-    Node n = update(root, key, fn, m);
+    return update(key, fn, null);
+  }
+
+  /**
+   * As {@link #update(byte[], Function)}, changing in place the nodes {@code edit} created (see the
+   * class comment); {@code edit == null} copies the whole path. If {@code fn} throws, nothing
+   * changes (it runs at the leaf, before any node is written).
+   */
+  PersistentBTree<V> update(byte[] key, Function<? super V, ? extends V> fn, Edit edit) {
+    Mutation m = new Mutation(edit);
+    return withRoot(update(root, key, fn, m), m);
+  }
+
+  /** The tree after an update that produced root {@code n}, absorbing a split of the old root. */
+  private PersistentBTree<V> withRoot(Node n, Mutation m) {
     int newHeight = height;
     if (m.splitRight != null) {
-      n = new Node(new byte[][] {m.splitKey}, null, new Node[] {n, m.splitRight});
+      n = new Node(new byte[][] {m.splitKey}, null, new Node[] {n, m.splitRight}, m.edit);
       newHeight++;
+    } else if (n == root && !m.added) {
+      return this; // changed in place under an edit
     }
     return new PersistentBTree<>(n, m.added ? size + 1 : size, newHeight);
   }
@@ -358,11 +397,27 @@ public final class PersistentBTree<V> {
     return new Cursor<>(root, height, from, false);
   }
 
-  /** Per-update scratch: whether a key was added and the right half of a split. */
+  /**
+   * A batch of updates that may change the nodes it created in place (see the class comment). An
+   * identity token: the writer creates one per batch and stops passing it when the batch ends.
+   */
+  static final class Edit {}
+
+  /** Per-update scratch: the edit, whether a key was added and the right half of a split. */
   private static final class Mutation {
+    final Edit edit;
     boolean added;
     Node splitRight;
     byte[] splitKey;
+
+    Mutation(Edit edit) {
+      this.edit = edit;
+    }
+
+    /** Whether {@code n} was created under this update's (live) edit. */
+    boolean owns(Node n) {
+      return edit != null && n.edit == edit;
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -395,9 +450,13 @@ public final class PersistentBTree<V> {
   private static Node putInLeaf(Node n, int i, byte[] key, Object value, Mutation m) {
     {
       if (i >= 0) {
+        if (m.owns(n)) {
+          n.vals[i] = value;
+          return n;
+        }
         Object[] vals = n.vals.clone();
         vals[i] = value;
-        return new Node(n.keys, vals, null, n, n.hints);
+        return new Node(n.keys, vals, null, n, n.hints, m.edit);
       }
       m.added = true;
       int at = -i - 1;
@@ -405,26 +464,36 @@ public final class PersistentBTree<V> {
       Object[] vals = insert(n.vals, at, value);
       if (keys.length <= MAX_ENTRIES) {
         long[] hints = n.hintsWith(at, key);
-        return hints == null ? new Node(keys, vals, null) : new Node(keys, vals, null, n, hints);
+        return hints == null
+            ? new Node(keys, vals, null, m.edit)
+            : new Node(keys, vals, null, n, hints, m.edit);
       }
       int half = keys.length / 2;
       Node right =
           new Node(
               Arrays.copyOfRange(keys, half, keys.length),
               Arrays.copyOfRange(vals, half, vals.length),
-              null);
+              null,
+              m.edit);
       m.splitRight = right;
       m.splitKey = right.keys[0];
-      return new Node(Arrays.copyOf(keys, half), Arrays.copyOf(vals, half), null);
+      return new Node(Arrays.copyOf(keys, half), Arrays.copyOf(vals, half), null, m.edit);
     }
   }
 
   /** An inner node with child {@code ci} replaced, absorbing the child's split if any. */
   private static Node replaceChild(Node n, int ci, Node child, Mutation m) {
     if (m.splitRight == null) {
+      if (n.kids[ci] == child) {
+        return n; // the child changed in place
+      }
+      if (m.owns(n)) {
+        n.kids[ci] = child;
+        return n;
+      }
       Node[] kids = n.kids.clone();
       kids[ci] = child;
-      return new Node(n.keys, null, kids, n, n.hints);
+      return new Node(n.keys, null, kids, n, n.hints, m.edit);
     }
     byte[] separator = m.splitKey;
     byte[][] keys = insert(n.keys, ci, separator);
@@ -434,7 +503,9 @@ public final class PersistentBTree<V> {
     m.splitKey = null;
     if (kids.length <= MAX_ENTRIES) {
       long[] hints = n.hintsWith(ci, separator);
-      return hints == null ? new Node(keys, null, kids) : new Node(keys, null, kids, n, hints);
+      return hints == null
+          ? new Node(keys, null, kids, m.edit)
+          : new Node(keys, null, kids, n, hints, m.edit);
     }
     int half = kids.length / 2;
     m.splitKey = keys[half - 1];
@@ -442,8 +513,9 @@ public final class PersistentBTree<V> {
         new Node(
             Arrays.copyOfRange(keys, half, keys.length),
             null,
-            Arrays.copyOfRange(kids, half, kids.length));
-    return new Node(Arrays.copyOf(keys, half - 1), null, Arrays.copyOf(kids, half));
+            Arrays.copyOfRange(kids, half, kids.length),
+            m.edit);
+    return new Node(Arrays.copyOf(keys, half - 1), null, Arrays.copyOf(kids, half), m.edit);
   }
 
   /** Returns {@code n} itself when the key is absent below it. */
@@ -453,7 +525,7 @@ public final class PersistentBTree<V> {
       if (i < 0) {
         return n;
       }
-      return new Node(delete(n.keys, i), delete(n.vals, i), null, n, deleteLong(n.hints, i));
+      return new Node(delete(n.keys, i), delete(n.vals, i), null, n, deleteLong(n.hints, i), null);
     }
     int ci = n.childIndex(key);
     Node child = n.kids[ci];
@@ -464,7 +536,7 @@ public final class PersistentBTree<V> {
     if (updated.entries() >= MIN_ENTRIES || n.kids.length == 1) {
       Node[] kids = n.kids.clone();
       kids[ci] = updated;
-      return new Node(n.keys, null, kids, n, n.hints);
+      return new Node(n.keys, null, kids, n, n.hints, null);
     }
     // Underflow: combine with a sibling, then split again if the result is too large.
     int left = ci > 0 ? ci - 1 : ci;
@@ -474,14 +546,14 @@ public final class PersistentBTree<V> {
     if (merged.length == 1) {
       Node[] kids = delete(n.kids, left + 1);
       kids[left] = merged[0];
-      return new Node(delete(n.keys, left), null, kids, n, deleteLong(n.hints, left));
+      return new Node(delete(n.keys, left), null, kids, n, deleteLong(n.hints, left), null);
     }
     byte[][] keys = n.keys.clone();
     keys[left] = firstKey(merged[1]);
     Node[] kids = n.kids.clone();
     kids[left] = merged[0];
     kids[left + 1] = merged[1];
-    return new Node(keys, null, kids);
+    return new Node(keys, null, kids, null);
   }
 
   private static byte[] firstKey(Node n) {
@@ -497,14 +569,15 @@ public final class PersistentBTree<V> {
       byte[][] keys = concat(a.keys, b.keys);
       Object[] vals = concat(a.vals, b.vals);
       if (keys.length <= MAX_ENTRIES) {
-        return new Node[] {new Node(keys, vals, null)};
+        return new Node[] {new Node(keys, vals, null, null)};
       }
       int half = keys.length / 2;
       return new Node[] {
-        new Node(Arrays.copyOf(keys, half), Arrays.copyOf(vals, half), null),
+        new Node(Arrays.copyOf(keys, half), Arrays.copyOf(vals, half), null, null),
         new Node(
             Arrays.copyOfRange(keys, half, keys.length),
             Arrays.copyOfRange(vals, half, vals.length),
+            null,
             null)
       };
     }
@@ -514,15 +587,16 @@ public final class PersistentBTree<V> {
     System.arraycopy(b.keys, 0, keys, a.keys.length + 1, b.keys.length);
     Node[] kids = concat(a.kids, b.kids);
     if (kids.length <= MAX_ENTRIES) {
-      return new Node[] {new Node(keys, null, kids)};
+      return new Node[] {new Node(keys, null, kids, null)};
     }
     int half = kids.length / 2;
     return new Node[] {
-      new Node(Arrays.copyOf(keys, half - 1), null, Arrays.copyOf(kids, half)),
+      new Node(Arrays.copyOf(keys, half - 1), null, Arrays.copyOf(kids, half), null),
       new Node(
           Arrays.copyOfRange(keys, half, keys.length),
           null,
-          Arrays.copyOfRange(kids, half, kids.length))
+          Arrays.copyOfRange(kids, half, kids.length),
+          null)
     };
   }
 
@@ -671,6 +745,7 @@ public final class PersistentBTree<V> {
             new Node(
                 keys.subList(start, end).toArray(NO_KEYS),
                 vals.subList(start, end).toArray(),
+                null,
                 null));
         firsts.add(keys.get(start));
         start = end;
@@ -686,7 +761,7 @@ public final class PersistentBTree<V> {
           int end = start + count / upper + (g < count % upper ? 1 : 0);
           Node[] kids = level.subList(start, end).toArray(new Node[0]);
           byte[][] seps = firsts.subList(start + 1, end).toArray(NO_KEYS);
-          next.add(new Node(seps, null, kids));
+          next.add(new Node(seps, null, kids, null));
           nextFirsts.add(firsts.get(start));
           start = end;
         }

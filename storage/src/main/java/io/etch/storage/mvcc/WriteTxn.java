@@ -1,13 +1,13 @@
 package io.etch.storage.mvcc;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * One write transaction in progress on the writer thread: it starts from a committed {@link
- * MvccView}, builds a new tree privately (readers never see it before {@link #commit()}), records
- * the change events, and on commit yields the next view.
+ * One write transaction in progress on the writer thread: it starts from a state (a committed
+ * {@link MvccView}, or the state a {@link WriteBatch} reached), builds a new tree privately
+ * (readers never see it before the store publishes it), records the change events and the new
+ * heads, and leaves its resulting state in {@link #tree()} and the counters.
  *
  * <p>Every write in it shares main revision {@code base + 1} with increasing sub revisions; the
  * revision only advances if something was written. Reads inside the transaction see its earlier
@@ -15,74 +15,99 @@ import java.util.List;
  * against the state at its start ({@link #plan(TxnRequest)}), as etcd's {@code compareToPath}.
  */
 final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
-  private static final Object[] NO_HEADS = new Object[0];
-
-  private final MvccView start;
+  private final PersistentBTree<Version> startTree;
+  private final long compactedRevision;
   private final MvccConfig config;
   private final long base;
+  private final PersistentBTree.Edit edit;
+  private final HeadBuffer heads;
   private PersistentBTree<Version> tree;
   private long nextSub;
   private long liveKeys;
   private long versions;
   private long approxBytes;
-  private final List<Event> events = new ArrayList<>();
-  private final List<Boolean> path = new ArrayList<>();
+  private final List<Event> events = new ArrayList<>(1);
+  private List<Boolean> path;
   private int pathPos;
   // Out-parameters of the put update function (writer thread only).
   private Version putPrevious;
   private Version putVersion;
   private boolean putNewHead;
-  // Heads to publish in the HeadIndex on commit, in write order: the first in two fields (so a
-  // single put allocates nothing for it), the others as key, head, key, head...
-  private byte[] firstHeadKey;
-  private Version firstHead;
-  private Object[] moreHeads = NO_HEADS;
-  private int moreHeadSlots;
 
-  WriteTxn(MvccView start, MvccConfig config) {
-    this.start = start;
+  /**
+   * A transaction on top of {@code tree} at revision {@code base}.
+   *
+   * @param edit the batch's edit (nodes it created change in place), or null to copy every path
+   * @param heads where the new heads go, in write order (published by the caller)
+   */
+  WriteTxn(
+      PersistentBTree<Version> tree,
+      long base,
+      long compactedRevision,
+      long liveKeys,
+      long versions,
+      long approxBytes,
+      MvccConfig config,
+      PersistentBTree.Edit edit,
+      HeadBuffer heads) {
+    this.startTree = tree;
+    this.tree = tree;
+    this.base = base;
+    this.compactedRevision = compactedRevision;
+    this.liveKeys = liveKeys;
+    this.versions = versions;
+    this.approxBytes = approxBytes;
     this.config = config;
-    this.base = start.revision();
-    this.tree = start.tree();
-    this.liveKeys = start.keyCount();
-    this.versions = start.retainedVersions();
-    this.approxBytes = start.approxBytes();
+    this.edit = edit;
+    this.heads = heads;
   }
 
+  /** A transaction on top of a committed view, copying every path. */
+  static WriteTxn on(MvccView start, HeadBuffer heads) {
+    return new WriteTxn(
+        start.tree(),
+        start.revision(),
+        start.compactedRevision(),
+        start.keyCount(),
+        start.retainedVersions(),
+        start.approxBytes(),
+        start.config(),
+        null,
+        heads);
+  }
+
+  /** The revision after this transaction: {@code base + 1} when it wrote something. */
   long revision() {
     return nextSub > 0 ? base + 1 : base;
+  }
+
+  /** Whether it wrote anything. */
+  boolean changed() {
+    return nextSub > 0;
   }
 
   List<Event> events() {
     return events;
   }
 
-  MvccView commit() {
-    if (nextSub == 0) {
-      return start;
-    }
-    HeadIndex heads = start.heads();
-    if (firstHead != null) {
-      heads.put(firstHeadKey, firstHead);
-    }
-    for (int i = 0; i < moreHeadSlots; i += 2) {
-      heads.put((byte[]) moreHeads[i], (Version) moreHeads[i + 1]);
-    }
-    return new MvccView(
-        tree, heads, base + 1, start.compactedRevision(), config, liveKeys, versions, approxBytes);
+  PersistentBTree<Version> tree() {
+    return tree;
+  }
+
+  long liveKeys() {
+    return liveKeys;
+  }
+
+  long versions() {
+    return versions;
+  }
+
+  long approxBytes() {
+    return approxBytes;
   }
 
   private void recordHead(byte[] key, Version head) {
-    if (firstHead == null) {
-      firstHeadKey = key;
-      firstHead = head;
-      return;
-    }
-    if (moreHeadSlots == moreHeads.length) {
-      moreHeads = Arrays.copyOf(moreHeads, Math.max(8, 2 * moreHeads.length));
-    }
-    moreHeads[moreHeadSlots++] = key;
-    moreHeads[moreHeadSlots++] = head;
+    heads.add(key, head);
   }
 
   /**
@@ -90,9 +115,12 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
    * the chosen path that need their key to exist, so that nothing is written if one would fail.
    */
   void plan(TxnRequest r) {
+    if (path == null) {
+      path = new ArrayList<>();
+    }
     boolean ok = true;
     for (Compare c : r.compare()) {
-      if (!Reads.compare(start.tree(), base, c)) {
+      if (!Reads.compare(startTree, base, c)) {
         ok = false;
         break;
       }
@@ -102,7 +130,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
         new RequestOp.Visitor<>() {
           @Override
           public Void range(RangeRequest q) {
-            Reads.resolveRevision(q.revision(), base, start.compactedRevision());
+            Reads.resolveRevision(q.revision(), base, compactedRevision);
             return null;
           }
 
@@ -131,13 +159,13 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
   }
 
   private boolean exists(byte[] key) {
-    Version head = start.tree().get(key);
+    Version head = startTree.get(key);
     return head != null && !head.isTombstone();
   }
 
   @Override
   public RangeResponse range(RangeRequest r) {
-    return Reads.range(tree, null, revision(), start.compactedRevision(), r, config);
+    return Reads.range(tree, null, revision(), compactedRevision, r, config);
   }
 
   @Override
@@ -164,7 +192,8 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
                       r.ignoreValue() ? cur.value : r.value(),
                       head);
               return putVersion;
-            });
+            },
+            edit);
     Version cur = putPrevious;
     Version v = putVersion;
     recordHead(r.key(), v);
@@ -199,7 +228,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
             return true;
           }
           Version tomb = Version.tombstone(main, nextSub++, head);
-          tree = tree.put(k, tomb);
+          tree = tree.put(k, tomb, edit);
           recordHead(k, tomb);
           versions++;
           liveKeys--;
