@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,9 @@ import org.slf4j.LoggerFactory;
 final class RaftOwner implements Agent, Inbound {
   private static final Logger LOG = LoggerFactory.getLogger(RaftOwner.class);
   private static final int MAX_COMMANDS_PER_CYCLE = 4096;
+
+  /** The longest the owner thread parks: how late it notices a tick or a full applier freeing. */
+  static final long MAX_PARK_NS = 1_000_000;
 
   /** Something for the owner thread to do; created on any thread, executed on the owner. */
   interface Command {
@@ -191,6 +195,8 @@ final class RaftOwner implements Agent, Inbound {
   private final Executor callbacks;
   private final PendingRegistry pending;
   private final ManyToOneConcurrentArrayQueue<Command> inbox;
+  private final WakeableIdleStrategy idle = new WakeableIdleStrategy(MAX_PARK_NS);
+  private WakeableIdleStrategy applierIdle;
   private PeerTransport transport;
   private java.util.function.Consumer<RawNode> tickHook = n -> {};
   private java.util.function.BiPredicate<RawNode, Message> stepGuard = (n, m) -> true;
@@ -209,7 +215,7 @@ final class RaftOwner implements Agent, Inbound {
       new SnapshotCallback() {
         @Override
         public void onSent(Message snapMessage) {
-          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FINISHED));
+          enqueue(new SnapshotReport(snapMessage.to(), SnapshotStatus.FINISHED));
         }
 
         @Override
@@ -219,7 +225,7 @@ final class RaftOwner implements Agent, Inbound {
               roleName,
               snapMessage.to(),
               cause.getMessage());
-          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FAILURE));
+          enqueue(new SnapshotReport(snapMessage.to(), SnapshotStatus.FAILURE));
         }
       };
   private Ready held;
@@ -282,17 +288,36 @@ final class RaftOwner implements Agent, Inbound {
 
   /** Any thread: false when the inbound queue is full. */
   boolean submit(Command command) {
-    return inbox.offer(command);
+    return enqueue(command);
+  }
+
+  /** Queues a command and wakes the owner thread if it is parked. */
+  private boolean enqueue(Command command) {
+    if (!inbox.offer(command)) {
+      return false;
+    }
+    idle.wake();
+    return true;
+  }
+
+  /** The owner thread's idle strategy: parks that {@link #submit} and peer messages end. */
+  IdleStrategy idleStrategy() {
+    return idle;
+  }
+
+  /** Set once, before the threads start: woken when a batch is handed to the applier. */
+  void applierIdle(WakeableIdleStrategy applierIdle) {
+    this.applierIdle = applierIdle;
   }
 
   @Override
   public boolean offer(Message message) {
-    return inbox.offer(new Step(message));
+    return enqueue(new Step(message));
   }
 
   @Override
   public void onSnapshot(Message snapMessage, Path receivedFile) {
-    if (!inbox.offer(new ReceivedSnapshot(snapMessage, receivedFile))) {
+    if (!enqueue(new ReceivedSnapshot(snapMessage, receivedFile))) {
       deleteQuietly(receivedFile); // the leader sends it again
     }
   }
@@ -326,7 +351,7 @@ final class RaftOwner implements Agent, Inbound {
 
   /** Netty thread: a connection to {@code peerId} failed. */
   void onUnreachable(long peerId) {
-    inbox.offer(new Unreachable(peerId));
+    enqueue(new Unreachable(peerId));
   }
 
   @Override
@@ -420,8 +445,13 @@ final class RaftOwner implements Agent, Inbound {
 
   /** Hands the held Ready's work to the applier and advances it; false when the applier is full. */
   private boolean handOff() {
-    if (!heldBatch.isEmpty() && !applier.offer(heldBatch)) {
-      return false;
+    if (!heldBatch.isEmpty()) {
+      if (!applier.offer(heldBatch)) {
+        return false;
+      }
+      if (applierIdle != null) {
+        applierIdle.wake();
+      }
     }
     node.advance(held);
     held = null;
