@@ -380,7 +380,8 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             config.clock()::nanoTime));
     snapshotThread.start();
 
-    WakeableIdleStrategy applierIdle = new WakeableIdleStrategy(RaftOwner.MAX_PARK_NS);
+    WakeableIdleStrategy applierIdle =
+        new WakeableIdleStrategy(WakeableIdleStrategy.MIN_PARK_NS, RaftOwner.MAX_PARK_NS);
     owner.applierIdle(applierIdle);
     applierRunner = new AgentRunner(applierIdle, this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);

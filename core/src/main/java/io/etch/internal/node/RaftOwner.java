@@ -109,7 +109,11 @@ final class RaftOwner implements Agent, Inbound {
     @Override
     public void execute(RaftOwner owner) {
       owner.inflight.add(proposal);
-      owner.propose(proposal);
+      if (proposal.confChange) {
+        owner.propose(proposal);
+      } else {
+        owner.batch.add(proposal);
+      }
     }
   }
 
@@ -195,7 +199,8 @@ final class RaftOwner implements Agent, Inbound {
   private final Executor callbacks;
   private final PendingRegistry pending;
   private final ManyToOneConcurrentArrayQueue<Command> inbox;
-  private final WakeableIdleStrategy idle = new WakeableIdleStrategy(MAX_PARK_NS);
+  private final WakeableIdleStrategy idle =
+      new WakeableIdleStrategy(WakeableIdleStrategy.MIN_PARK_NS, MAX_PARK_NS);
   private WakeableIdleStrategy applierIdle;
   private PeerTransport transport;
   private java.util.function.Consumer<RawNode> tickHook = n -> {};
@@ -204,6 +209,11 @@ final class RaftOwner implements Agent, Inbound {
   private Runnable onLeaderKnown;
 
   private final ArrayList<PendingProposal> inflight = new ArrayList<>();
+
+  /** The user proposals drained in this cycle, proposed to Raft as one batch after the drain. */
+  private final ArrayList<PendingProposal> batch = new ArrayList<>();
+
+  private final ArrayList<byte[]> batchPayloads = new ArrayList<>();
   private ArrayList<PendingRead> unsentReads = new ArrayList<>();
   private final Long2ObjectHashMap<ReadBatch> readsByContext = new Long2ObjectHashMap<>();
   private long readCounter;
@@ -379,6 +389,9 @@ final class RaftOwner implements Agent, Inbound {
       work++;
     }
     work += inbox.drain(command -> command.execute(this), MAX_COMMANDS_PER_CYCLE);
+    if (!batch.isEmpty()) {
+      proposeBatch();
+    }
     long now = clock.nanoTime();
     if (now - nextTickNs >= 0) {
       node.tick();
@@ -516,6 +529,33 @@ final class RaftOwner implements Agent, Inbound {
       }
     }
     state.commitIndex = node.commitIndex();
+  }
+
+  /**
+   * Proposes the cycle's user proposals as one Raft proposal (one message stepped, one append of
+   * them all); if Raft refuses the batch, each is proposed on its own so each meets its own fate.
+   */
+  private void proposeBatch() {
+    try {
+      if (batch.size() == 1) {
+        node.propose(batch.get(0).payload);
+      } else {
+        for (int i = 0; i < batch.size(); i++) {
+          batchPayloads.add(batch.get(i).payload);
+        }
+        node.propose(batchPayloads);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).proposeAtTick = ticks + retryTicks;
+      }
+    } catch (ProposalDroppedException e) {
+      for (int i = 0; i < batch.size(); i++) {
+        propose(batch.get(i));
+      }
+    } finally {
+      batch.clear();
+      batchPayloads.clear();
+    }
   }
 
   private void propose(PendingProposal p) {

@@ -29,28 +29,37 @@ import org.agrona.concurrent.IdleStrategy;
  * <p>One consumer thread: the one that calls {@link #idle(int)}; {@link #wake()} from any thread.
  */
 final class WakeableIdleStrategy implements IdleStrategy {
-  private static final int MAX_SPINS = 10;
-  private static final int MAX_YIELDS = 20;
-  private static final long MIN_PARK_NS = 1_000;
+  static final int MAX_SPINS = 10;
+  static final int MAX_YIELDS = 20;
 
+  /** The first park after the spins and yields. */
+  static final long MIN_PARK_NS = 1_000;
+
+  private final long minParkNs;
   private final long maxParkNs;
   private volatile Thread consumer;
   private volatile boolean parked;
   private volatile boolean wakeRequested;
   private int spins;
   private int yields;
-  private long parkNs = MIN_PARK_NS;
+  private long parkNs;
 
   /**
+   * @param minParkNs the first park after spinning and yielding; doubles up to {@code maxParkNs}
    * @param maxParkNs the longest park without a wake: how late work queued without {@link #wake()}
    *     may be noticed
    */
-  WakeableIdleStrategy(long maxParkNs) {
-    if (maxParkNs < MIN_PARK_NS) {
+  WakeableIdleStrategy(long minParkNs, long maxParkNs) {
+    if (minParkNs <= 0 || maxParkNs < minParkNs) {
       throw new IllegalArgumentException(
-          "maxParkNs " + maxParkNs + " is below the shortest park of " + MIN_PARK_NS + " ns");
+          "parks must satisfy 0 < minParkNs <= maxParkNs: minParkNs "
+              + minParkNs
+              + ", maxParkNs "
+              + maxParkNs);
     }
+    this.minParkNs = minParkNs;
     this.maxParkNs = maxParkNs;
+    this.parkNs = minParkNs;
   }
 
   /** Any thread, after queueing work for the consumer: ends its park, or skips its next one. */
@@ -109,7 +118,7 @@ final class WakeableIdleStrategy implements IdleStrategy {
   public void reset() {
     spins = 0;
     yields = 0;
-    parkNs = MIN_PARK_NS;
+    parkNs = minParkNs;
   }
 
   @Override
