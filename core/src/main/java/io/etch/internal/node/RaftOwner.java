@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>If the applier's queue was full when the last {@code Ready} was handed over, try again (the
  *       Ready is not advanced until the applier has it; Raft keeps stepping meanwhile).
  *   <li>Drain the bounded inbound queue: peer messages (offered by Netty threads), proposals and
- *       read requests (offered by user threads), unreachable reports.
+ *       read requests (offered by user threads), unreachable reports. The user proposals drained
+ *       are proposed to Raft as one batch after the drain. Every offer wakes this thread if it is
+ *       parked ({@link WakeableIdleStrategy}), and every batch handed over wakes the applier.
  *   <li>Tick when the injected clock passed the next tick (one tick per heartbeat interval); on a
  *       tick, re-propose proposals not yet applied, retry reads, and time out overdue requests.
  *   <li>Send a read-index request for the reads that arrived since the last one: concurrent reads
