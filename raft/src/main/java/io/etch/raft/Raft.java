@@ -98,6 +98,15 @@ final class Raft {
   long pendingConfIndex;
   private long uncommittedBytes;
 
+  /**
+   * The leader owes every follower the entries proposed since the last {@link Ready}. Sent once by
+   * {@link #flushAppends()} when the node collects its next Ready, so the proposals stepped in
+   * between leave as one append per follower (up to {@code maxSizePerMsgBytes}) instead of one per
+   * proposal; the follower then answers once too. Any broadcast before that (a commit advance)
+   * carries them and clears it.
+   */
+  private boolean appendsDue;
+
   Raft(RaftConfig config, RaftStorage storage) {
     this.config = config;
     this.id = config.id();
@@ -179,6 +188,7 @@ final class Raft {
         });
     pendingConfIndex = 0;
     uncommittedBytes = 0;
+    appendsDue = false;
     readIndexQueue.clear();
     pendingReadIndexMessages.clear();
   }
@@ -593,7 +603,7 @@ final class Raft {
       pendingConfIndex = confIndex;
       removingSelf = selfRemoval;
     }
-    broadcastAppend();
+    appendsDue = true;
   }
 
   private void appendEntries(List<Entry> ents, boolean limited) {
@@ -996,7 +1006,18 @@ final class Raft {
   }
 
   private void broadcastAppend() {
+    appendsDue = false;
     replicator.broadcastAppend(term);
+  }
+
+  /** Sends the appends {@link #appendsDue} records; called before a Ready is collected. */
+  void flushAppends() {
+    if (appendsDue) {
+      appendsDue = false;
+      if (state == StateRole.LEADER) {
+        replicator.broadcastAppend(term);
+      }
+    }
   }
 
   private void sendAppend(long to) {

@@ -6,6 +6,7 @@ import io.etch.raft.read.ReadState;
 import io.etch.raft.storage.RaftStorage;
 import io.etch.raft.tracker.Progress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +170,7 @@ public final class RawNode {
     if (pending != null) {
       return false;
     }
+    raft.flushAppends();
     if (!raft.softState().equals(prevSoftState)) {
       return true;
     }
@@ -192,6 +194,7 @@ public final class RawNode {
     if (pending != null) {
       throw new IllegalStateException("ready() called again before advance() of " + pending);
     }
+    raft.flushAppends();
     SoftState ss = raft.softState();
     HardState hs = raft.hardState();
     boolean hardChanged = !hs.isEmpty() && !hs.equals(prevHardState);
@@ -200,7 +203,12 @@ public final class RawNode {
     List<Entry> entries = List.copyOf(raft.log.unstableEntries());
     List<Message> before = new ArrayList<>();
     List<Message> after = new ArrayList<>();
-    for (Message m : raft.msgs) {
+    boolean[] superseded = supersededAppendResponses(raft.msgs);
+    for (int i = 0; i < raft.msgs.size(); i++) {
+      Message m = raft.msgs.get(i);
+      if (superseded != null && superseded[i]) {
+        continue;
+      }
       if (!termOrVoteChanged && mayLeaveBeforePersist(m.type())) {
         before.add(m);
       } else {
@@ -239,6 +247,70 @@ public final class RawNode {
       }
     }
     return false;
+  }
+
+  /**
+   * Which accepting {@code APP_RESP}s another one in the same batch makes redundant, or null when
+   * none does. An accepting response tells the leader "my log matches yours up to {@code index}" in
+   * {@code term}; within one Ready (persisted as one) the one with the highest index to the same
+   * leader in the same term says everything the others say, and the leader's progress only moves
+   * forward. So a follower that stepped several appends in one cycle answers once, with the last of
+   * the highest; rejections all stay (each carries its own hint).
+   */
+  private static boolean[] supersededAppendResponses(List<Message> msgs) {
+    int n = msgs.size();
+    if (n < 2) {
+      return null;
+    }
+    // per (to, term): the position of the last accepting response with the highest index
+    int pairs = 0;
+    long[] tos = null;
+    long[] terms = null;
+    int[] keep = null;
+    int accepting = 0;
+    for (int i = 0; i < n; i++) {
+      Message m = msgs.get(i);
+      if (m.type() != MessageType.APP_RESP || m.reject()) {
+        continue;
+      }
+      accepting++;
+      if (tos == null) {
+        tos = new long[4];
+        terms = new long[4];
+        keep = new int[4];
+      }
+      int p = 0;
+      while (p < pairs && (tos[p] != m.to() || terms[p] != m.term())) {
+        p++;
+      }
+      if (p == pairs) {
+        if (pairs == tos.length) {
+          tos = Arrays.copyOf(tos, pairs * 2);
+          terms = Arrays.copyOf(terms, pairs * 2);
+          keep = Arrays.copyOf(keep, pairs * 2);
+        }
+        tos[p] = m.to();
+        terms[p] = m.term();
+        keep[p] = i;
+        pairs++;
+      } else if (m.index() >= msgs.get(keep[p]).index()) {
+        keep[p] = i;
+      }
+    }
+    if (accepting == pairs) {
+      return null;
+    }
+    boolean[] superseded = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      Message m = msgs.get(i);
+      if (m.type() == MessageType.APP_RESP && !m.reject()) {
+        superseded[i] = true;
+      }
+    }
+    for (int p = 0; p < pairs; p++) {
+      superseded[keep[p]] = false;
+    }
+    return superseded;
   }
 
   private static boolean mayLeaveBeforePersist(MessageType t) {

@@ -14,19 +14,30 @@ import java.util.Optional;
  * the directory the system property {@value #DIR_PROPERTY} names (nothing is written without it).
  *
  * <pre>
- *   count \t p50Ns \t p99Ns \t p999Ns \t errors
+ *   count \t p50Ns \t p99Ns \t p999Ns \t errors \t cpuNsPerOp
  * </pre>
+ *
+ * {@code cpuNsPerOp} is the CPU time of the whole process (every thread: the nodes, the client, JIT
+ * and GC) during the measured iterations divided by the requests completed in them; -1 when not
+ * measured.
  */
-record LatencyReport(long count, long p50Ns, long p99Ns, long p999Ns, long errors) {
+record LatencyReport(
+    long count, long p50Ns, long p99Ns, long p999Ns, long errors, long cpuNsPerOp) {
   static final String DIR_PROPERTY = "etch.bench.latencyDir";
 
   static LatencyReport of(LatencyHistogram histogram, long errors) {
+    return of(histogram, errors, -1);
+  }
+
+  static LatencyReport of(LatencyHistogram histogram, long errors, long cpuNs) {
+    long count = histogram.count();
     return new LatencyReport(
-        histogram.count(),
+        count,
         histogram.valueAtQuantileNs(0.50),
         histogram.valueAtQuantileNs(0.99),
         histogram.valueAtQuantileNs(0.999),
-        errors);
+        errors,
+        cpuNs < 0 || count == 0 ? -1 : cpuNs / count);
   }
 
   static String fileName(String caseName, int members, int inflight) {
@@ -37,13 +48,33 @@ record LatencyReport(long count, long p50Ns, long p99Ns, long p999Ns, long error
   void publish(String caseName, int members, int inflight) {
     System.out.printf(
         "%n%s members=%d inflight=%d: %d ops measured, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms,"
-            + " %d errors%n",
-        caseName, members, inflight, count, p50Ns / 1e6, p99Ns / 1e6, p999Ns / 1e6, errors);
+            + " %d errors, cpu %.1f us/op%n",
+        caseName,
+        members,
+        inflight,
+        count,
+        p50Ns / 1e6,
+        p99Ns / 1e6,
+        p999Ns / 1e6,
+        errors,
+        cpuNsPerOp / 1e3);
     String dir = System.getProperty(DIR_PROPERTY);
     if (dir == null) {
       return;
     }
-    String line = count + "\t" + p50Ns + "\t" + p99Ns + "\t" + p999Ns + "\t" + errors + "\n";
+    String line =
+        count
+            + "\t"
+            + p50Ns
+            + "\t"
+            + p99Ns
+            + "\t"
+            + p999Ns
+            + "\t"
+            + errors
+            + "\t"
+            + cpuNsPerOp
+            + "\n";
     try {
       Files.createDirectories(Path.of(dir));
       Files.writeString(
@@ -69,7 +100,8 @@ record LatencyReport(long count, long p50Ns, long p99Ns, long p999Ns, long error
               Long.parseLong(f[1]),
               Long.parseLong(f[2]),
               Long.parseLong(f[3]),
-              Long.parseLong(f[4])));
+              Long.parseLong(f[4]),
+              f.length > 5 ? Long.parseLong(f[5]) : -1));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -223,7 +223,7 @@ public final class NodeBenchMain {
     StringBuilder out =
         new StringBuilder(
             "case\tmembers\tinflight\tops_per_s\tp50_ms\tp99_ms\tbaseline\tratio_to_baseline\n");
-    String format = "%-17s %7s %8s %12s %9s %9s %9s %7s %-15s %8s %9s %6s%n";
+    String format = "%-17s %7s %8s %12s %9s %9s %9s %7s %-15s %8s %9s %6s %10s%n";
     System.out.printf(
         format,
         "case",
@@ -237,7 +237,8 @@ public final class NodeBenchMain {
         "baseline",
         "ratio",
         "alloc B/op",
-        "gc %");
+        "gc %",
+        "cpu us/op");
     for (Row r : rows) {
       Optional<LatencyReport> lat =
           LatencyReport.read(latencyDir, r.caseName(), r.members(), r.inflight());
@@ -245,6 +246,10 @@ public final class NodeBenchMain {
       String p99 = lat.map(l -> ms(l.p99Ns())).orElse("-");
       String p999 = lat.map(l -> ms(l.p999Ns())).orElse("-");
       String errors = lat.map(l -> Long.toString(l.errors())).orElse("-");
+      String cpu =
+          lat.filter(l -> l.cpuNsPerOp() >= 0)
+              .map(l -> String.format(Locale.ROOT, "%.1f", l.cpuNsPerOp() / 1e3))
+              .orElse("-");
       String baseline = baselineOf(r).orElse("-");
       Double base = baselines.get(baseline);
       String ratio = base == null ? "-" : String.format(Locale.ROOT, "%.3f", r.opsPerS() / base);
@@ -276,7 +281,8 @@ public final class NodeBenchMain {
           Double.isNaN(r.allocBytesPerOp())
               ? "-"
               : String.format(Locale.ROOT, "%.0f", r.allocBytesPerOp()),
-          Double.isNaN(r.gcPercent()) ? "-" : String.format(Locale.ROOT, "%.1f", r.gcPercent()));
+          Double.isNaN(r.gcPercent()) ? "-" : String.format(Locale.ROOT, "%.1f", r.gcPercent()),
+          cpu);
     }
     Files.createDirectories(tsv.toAbsolutePath().getParent());
     Files.writeString(tsv, out.toString(), StandardCharsets.UTF_8);

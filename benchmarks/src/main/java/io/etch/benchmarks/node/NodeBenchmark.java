@@ -80,6 +80,7 @@ public class NodeBenchmark {
   private final SplittableRandom random = new SplittableRandom(42);
   private final LatencyHistogram histogram = new LatencyHistogram();
   private final AtomicLong errors = new AtomicLong();
+  private final CpuMeter cpu = new CpuMeter();
   private volatile boolean measuring;
   private String caseName;
 
@@ -120,6 +121,9 @@ public class NodeBenchmark {
   @Setup(Level.Iteration)
   public void startIteration(IterationParams iteration) {
     measuring = iteration.getType() == IterationType.MEASUREMENT;
+    if (measuring) {
+      cpu.start();
+    }
   }
 
   /** Lets the window drain so no request of this iteration completes in the next one. */
@@ -127,11 +131,12 @@ public class NodeBenchmark {
   public void endIteration() throws InterruptedException {
     window.acquire(inflight);
     window.release(inflight);
+    cpu.stop();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    LatencyReport.of(histogram, errors.get()).publish(caseName, members, inflight);
+    LatencyReport.of(histogram, errors.get(), cpu.totalNs()).publish(caseName, members, inflight);
     cluster.close();
   }
 

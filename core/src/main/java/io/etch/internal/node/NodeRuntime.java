@@ -80,8 +80,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -388,9 +386,12 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             config.clock()::nanoTime));
     snapshotThread.start();
 
-    applierRunner = new AgentRunner(idle(), this::onAgentError, null, applier);
+    WakeableIdleStrategy applierIdle =
+        new WakeableIdleStrategy(WakeableIdleStrategy.MIN_PARK_NS, RaftOwner.MAX_PARK_NS);
+    owner.applierIdle(applierIdle);
+    applierRunner = new AgentRunner(applierIdle, this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);
-    ownerRunner = new AgentRunner(idle(), this::onAgentError, null, owner);
+    ownerRunner = new AgentRunner(owner.idleStrategy(), this::onAgentError, null, owner);
     AgentRunner.startOnThread(ownerRunner);
   }
 
@@ -639,11 +640,6 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
         yield TlsConfig.managers(m.keyManagers(), m.trustManagers());
       }
     };
-  }
-
-  private static IdleStrategy idle() {
-    return new BackoffIdleStrategy(
-        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
   }
 
   private void onAgentError(Throwable error) {

@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>If the applier's queue was full when the last {@code Ready} was handed over, try again (the
  *       Ready is not advanced until the applier has it; Raft keeps stepping meanwhile).
  *   <li>Drain the bounded inbound queue: peer messages (offered by Netty threads), proposals and
- *       read requests (offered by user threads), unreachable reports.
+ *       read requests (offered by user threads), unreachable reports. The user proposals drained
+ *       are proposed to Raft as one batch after the drain. Every offer wakes this thread if it is
+ *       parked ({@link WakeableIdleStrategy}), and every batch handed over wakes the applier.
  *   <li>Tick when the injected clock passed the next tick (one tick per heartbeat interval); on a
  *       tick, re-propose proposals not yet applied, retry reads, and time out overdue requests.
  *   <li>Send a read-index request for the reads that arrived since the last one: concurrent reads
@@ -79,6 +82,9 @@ final class RaftOwner implements Agent, Inbound {
   private static final Logger LOG = LoggerFactory.getLogger(RaftOwner.class);
   private static final int MAX_COMMANDS_PER_CYCLE = 4096;
 
+  /** The longest the owner thread parks: how late it notices a tick or a full applier freeing. */
+  static final long MAX_PARK_NS = 1_000_000;
+
   /** Something for the owner thread to do; created on any thread, executed on the owner. */
   interface Command {
     void execute(RaftOwner owner);
@@ -105,7 +111,11 @@ final class RaftOwner implements Agent, Inbound {
     @Override
     public void execute(RaftOwner owner) {
       owner.inflight.add(proposal);
-      owner.propose(proposal);
+      if (proposal.confChange) {
+        owner.propose(proposal);
+      } else {
+        owner.batch.add(proposal);
+      }
     }
   }
 
@@ -192,6 +202,9 @@ final class RaftOwner implements Agent, Inbound {
   private final PendingRegistry pending;
   private final ManyToOneConcurrentArrayQueue<Command> inbox;
   private final ConfHistory confs;
+  private final WakeableIdleStrategy idle =
+      new WakeableIdleStrategy(WakeableIdleStrategy.MIN_PARK_NS, MAX_PARK_NS);
+  private WakeableIdleStrategy applierIdle;
   private PeerTransport transport;
   private java.util.function.Consumer<RawNode> tickHook = n -> {};
   private java.util.function.BiPredicate<RawNode, Message> stepGuard = (n, m) -> true;
@@ -199,6 +212,11 @@ final class RaftOwner implements Agent, Inbound {
   private Runnable onLeaderKnown;
 
   private final ArrayList<PendingProposal> inflight = new ArrayList<>();
+
+  /** The user proposals drained in this cycle, proposed to Raft as one batch after the drain. */
+  private final ArrayList<PendingProposal> batch = new ArrayList<>();
+
+  private final ArrayList<byte[]> batchPayloads = new ArrayList<>();
   private ArrayList<PendingRead> unsentReads = new ArrayList<>();
   private final Long2ObjectHashMap<ReadBatch> readsByContext = new Long2ObjectHashMap<>();
   private long readCounter;
@@ -210,7 +228,7 @@ final class RaftOwner implements Agent, Inbound {
       new SnapshotCallback() {
         @Override
         public void onSent(Message snapMessage) {
-          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FINISHED));
+          enqueue(new SnapshotReport(snapMessage.to(), SnapshotStatus.FINISHED));
         }
 
         @Override
@@ -220,7 +238,7 @@ final class RaftOwner implements Agent, Inbound {
               roleName,
               snapMessage.to(),
               cause.getMessage());
-          inbox.offer(new SnapshotReport(snapMessage.to(), SnapshotStatus.FAILURE));
+          enqueue(new SnapshotReport(snapMessage.to(), SnapshotStatus.FAILURE));
         }
       };
   private Ready held;
@@ -284,17 +302,36 @@ final class RaftOwner implements Agent, Inbound {
 
   /** Any thread: false when the inbound queue is full. */
   boolean submit(Command command) {
-    return inbox.offer(command);
+    return enqueue(command);
+  }
+
+  /** Queues a command and wakes the owner thread if it is parked. */
+  private boolean enqueue(Command command) {
+    if (!inbox.offer(command)) {
+      return false;
+    }
+    idle.wake();
+    return true;
+  }
+
+  /** The owner thread's idle strategy: parks that {@link #submit} and peer messages end. */
+  IdleStrategy idleStrategy() {
+    return idle;
+  }
+
+  /** Set once, before the threads start: woken when a batch is handed to the applier. */
+  void applierIdle(WakeableIdleStrategy applierIdle) {
+    this.applierIdle = applierIdle;
   }
 
   @Override
   public boolean offer(Message message) {
-    return inbox.offer(new Step(message));
+    return enqueue(new Step(message));
   }
 
   @Override
   public void onSnapshot(Message snapMessage, Path receivedFile) {
-    if (!inbox.offer(new ReceivedSnapshot(snapMessage, receivedFile))) {
+    if (!enqueue(new ReceivedSnapshot(snapMessage, receivedFile))) {
       deleteQuietly(receivedFile); // the leader sends it again
     }
   }
@@ -327,7 +364,7 @@ final class RaftOwner implements Agent, Inbound {
 
   /** Netty thread: a connection to {@code peerId} failed. */
   void onUnreachable(long peerId) {
-    inbox.offer(new Unreachable(peerId));
+    enqueue(new Unreachable(peerId));
   }
 
   @Override
@@ -355,6 +392,9 @@ final class RaftOwner implements Agent, Inbound {
       work++;
     }
     work += inbox.drain(command -> command.execute(this), MAX_COMMANDS_PER_CYCLE);
+    if (!batch.isEmpty()) {
+      proposeBatch();
+    }
     long now = clock.nanoTime();
     if (now - nextTickNs >= 0) {
       node.tick();
@@ -423,8 +463,13 @@ final class RaftOwner implements Agent, Inbound {
 
   /** Hands the held Ready's work to the applier and advances it; false when the applier is full. */
   private boolean handOff() {
-    if (!heldBatch.isEmpty() && !applier.offer(heldBatch)) {
-      return false;
+    if (!heldBatch.isEmpty()) {
+      if (!applier.offer(heldBatch)) {
+        return false;
+      }
+      if (applierIdle != null) {
+        applierIdle.wake();
+      }
     }
     node.advance(held);
     held = null;
@@ -489,6 +534,33 @@ final class RaftOwner implements Agent, Inbound {
       }
     }
     state.commitIndex = node.commitIndex();
+  }
+
+  /**
+   * Proposes the cycle's user proposals as one Raft proposal (one message stepped, one append of
+   * them all); if Raft refuses the batch, each is proposed on its own so each meets its own fate.
+   */
+  private void proposeBatch() {
+    try {
+      if (batch.size() == 1) {
+        node.propose(batch.get(0).payload);
+      } else {
+        for (int i = 0; i < batch.size(); i++) {
+          batchPayloads.add(batch.get(i).payload);
+        }
+        node.propose(batchPayloads);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).proposeAtTick = ticks + retryTicks;
+      }
+    } catch (ProposalDroppedException e) {
+      for (int i = 0; i < batch.size(); i++) {
+        propose(batch.get(i));
+      }
+    } finally {
+      batch.clear();
+      batchPayloads.clear();
+    }
   }
 
   private void propose(PendingProposal p) {
