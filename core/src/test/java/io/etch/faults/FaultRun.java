@@ -47,6 +47,7 @@ final class FaultRun {
       int operations,
       int unknown,
       Map<Fault, Integer> faults,
+      Map<String, Integer> membershipChanges,
       long framesCut,
       long framesDropped,
       long framesDelayed,
@@ -62,13 +63,14 @@ final class FaultRun {
 
     String summary() {
       return String.format(
-          "seed=%d members=%d ops=%d unknown=%d faults=%s frames(cut=%d dropped=%d delayed=%d)"
-              + " finalRevision=%d checker=%d ms verdict=%s violations=%d",
+          "seed=%d members=%d ops=%d unknown=%d faults=%s membership=%s frames(cut=%d dropped=%d"
+              + " delayed=%d) finalRevision=%d checker=%d ms verdict=%s violations=%d",
           seed,
           config.members(),
           operations,
           unknown,
           faults,
+          new java.util.TreeMap<>(membershipChanges),
           framesCut,
           framesDropped,
           framesDelayed,
@@ -86,12 +88,29 @@ final class FaultRun {
   static Report run(Path dir, long seed, Config config) {
     try (FaultCluster cluster =
         new FaultCluster(dir, config.members(), seed, config.snapshotCount()).start()) {
-      Map<String, WatchRecorder> watchers = new LinkedHashMap<>();
-      for (String m : cluster.names()) {
-        watchers.put(m, new WatchRecorder(m));
-      }
-      Runnable attach = () -> watchers.forEach((m, w) -> w.ensureWatching(cluster.node(m)));
       long firstRevision = cluster.status(cluster.names().get(0)).revision() + 1;
+      // a watcher per member, also for members that join during the run (from the revision they
+      // hold when first seen); kept for removed members, whose streams are checked up to their end
+      Map<String, WatchRecorder> watchers = new LinkedHashMap<>();
+      Runnable attach =
+          () -> {
+            for (String m : cluster.names()) {
+              WatchRecorder w = watchers.get(m);
+              if (w == null) {
+                long from = firstRevision;
+                if (cluster.joined(m)) {
+                  StatusResponse s = cluster.started(m) ? cluster.status(m) : null;
+                  if (s == null) {
+                    continue;
+                  }
+                  from = Math.max(firstRevision, s.revision() + 1);
+                }
+                w = new WatchRecorder(m, from);
+                watchers.put(m, w);
+              }
+              w.ensureWatching(cluster.node(m));
+            }
+          };
       LeaseWorkload leases = new LeaseWorkload(cluster, seed ^ 0x1EA5EL);
       Runnable attachAll =
           () -> {
@@ -106,6 +125,8 @@ final class FaultRun {
       leases.start();
       locks.start();
       nemesis.run(System.nanoTime() + config.duration().toNanos());
+      // a membership change the harness gave up on may have committed since: the cluster decides
+      nemesis.membership().reconcile();
       workload.stop();
       leases.stop();
       locks.stop();
@@ -117,8 +138,14 @@ final class FaultRun {
         finalRevision = converge(cluster, attach);
       } catch (ConditionTimeoutException e) {
         StringBuilder statuses = new StringBuilder();
-        for (String m : cluster.names()) {
-          statuses.append("\n  ").append(m).append(": ").append(cluster.status(m));
+        for (String m : cluster.everyone()) {
+          statuses
+              .append("\n  ")
+              .append(m)
+              .append(" (")
+              .append(cluster.role(m))
+              .append("): ")
+              .append(cluster.status(m));
         }
         throw new AssertionError(
             "seed "
@@ -129,27 +156,34 @@ final class FaultRun {
       }
       LOG.info("run {}: converged at revision {}", seed, finalRevision);
 
+      List<String> members = cluster.names();
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
           .until(
               () -> {
                 attach.run();
-                return watchers.values().stream().allMatch(w -> w.lastRevision() >= finalRevision);
+                return members.stream()
+                    .allMatch(
+                        m ->
+                            watchers.containsKey(m)
+                                && watchers.get(m).lastRevision() >= finalRevision);
               });
       Map<String, List<List<WatchRecorder.Event>>> live = new LinkedHashMap<>();
       watchers.forEach(
           (m, w) -> {
             w.close();
             live.put(m, w.responses());
+            String label = m + (members.contains(m) ? "" : " (removed)") + " (live watch)";
             violations.addAll(
-                HistoryChecks.watch(m + " (live watch)", w.responses(), history, firstRevision));
+                HistoryChecks.watch(label, w.responses(), history, w.firstRevision()));
           });
       violations.addAll(HistoryChecks.sameStreams(live));
 
-      // every member's full history, replayed from revision 1 after all the crashes
+      // every final member's full history, replayed from revision 1 after all the crashes (a
+      // removed member's acknowledged writes are in the history, so they are looked for here)
       Map<String, List<List<WatchRecorder.Event>>> replayed = new LinkedHashMap<>();
-      for (String m : cluster.names()) {
+      for (String m : members) {
         WatchRecorder replay = new WatchRecorder(m);
         await()
             .atMost(Duration.ofSeconds(60))
@@ -199,6 +233,7 @@ final class FaultRun {
               history.size(),
               unknown,
               nemesis.injected(),
+              nemesis.membership().counts(),
               cluster.network.framesCut.get(),
               cluster.network.framesDropped.get(),
               cluster.network.framesDelayed.get(),

@@ -118,8 +118,8 @@ final class LeaseWorkload {
   }
 
   private void run() {
-    List<String> names = cluster.names();
     while (!stop) {
+      List<String> names = cluster.names();
       String m = names.get(random.nextInt(names.size()));
       EtcdNode n = cluster.node(m);
       if (n == null) {

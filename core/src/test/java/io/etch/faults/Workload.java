@@ -33,9 +33,10 @@ import java.util.function.Function;
  * that wrote it.
  *
  * <p>Each client is one thread issuing one operation at a time against "its" member, moving to the
- * next running member when that one is down. An operation that times out or fails is recorded with
- * an unknown outcome (a write may still apply later), and the client continues under a new process
- * id. All choices come from a {@link SplittableRandom} split from the run's seed.
+ * next running member when that one is down or was removed from the membership. An operation that
+ * times out or fails is recorded with an unknown outcome (a write may still apply later), and the
+ * client continues under a new process id. All choices come from a {@link SplittableRandom} split
+ * from the run's seed.
  */
 final class Workload {
   static final int KEYS = 10;
@@ -60,9 +61,8 @@ final class Workload {
   }
 
   void start() {
-    List<String> members = cluster.names();
     for (int c = 0; c < clients; c++) {
-      Client client = new Client(c, members.get(c % members.size()), seeds.split());
+      Client client = new Client(c, seeds.split());
       Thread t = new Thread(client, "fault-client-" + c);
       t.setDaemon(true);
       threads.add(t);
@@ -88,7 +88,6 @@ final class Workload {
 
   private final class Client implements Runnable {
     final int id;
-    final String home;
     final SplittableRandom random;
     final Map<String, String> lastSeen = new HashMap<>();
     final Map<String, Long> lastSeenRevision = new HashMap<>();
@@ -96,9 +95,8 @@ final class Workload {
     int processes;
     long counter;
 
-    Client(int id, String home, SplittableRandom random) {
+    Client(int id, SplittableRandom random) {
       this.id = id;
-      this.home = home;
       this.random = random;
       this.process = id;
     }
@@ -127,11 +125,14 @@ final class Workload {
       }
     }
 
+    /**
+     * The client's member among the current ones (its index modulo their number, so clients spread
+     * over members that joined and move off removed ones), or the next running one.
+     */
     private String pickMember() {
       List<String> names = cluster.names();
-      int start = names.indexOf(home);
       for (int i = 0; i < names.size(); i++) {
-        String m = names.get((start + i) % names.size());
+        String m = names.get((id + i) % names.size());
         if (cluster.isUp(m)) {
           return m;
         }
