@@ -79,7 +79,10 @@ final class FaultCluster implements AutoCloseable {
   private final Map<String, EtcdNode> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<EtcdNode>> starts =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Every instance built and not yet closed, so that {@link #close()} closes them all. */
   private final List<EtcdNode> all = new ArrayList<>();
+
   private final Object upMonitor = new Object();
   private int crashes;
 
@@ -322,6 +325,17 @@ final class FaultCluster implements AutoCloseable {
     await().pollDelay(ELECTION.plusMillis(300)).atMost(Duration.ofSeconds(60)).until(() -> true);
     dead.forEach(CrashableFileSystem::release);
     await().atMost(Duration.ofSeconds(60)).until(() -> closers.stream().noneMatch(Thread::isAlive));
+    forget(ghosts);
+  }
+
+  /**
+   * Drops closed instances, so that their stores and in-memory files can be collected (a run
+   * creates many members and crashed copies of their storage).
+   */
+  private void forget(List<EtcdNode> closed) {
+    synchronized (all) {
+      all.removeAll(closed);
+    }
   }
 
   /** Closes {@code name} as an operator would (a leader hands over first). */
@@ -329,6 +343,7 @@ final class FaultCluster implements AutoCloseable {
     EtcdNode n = running.remove(name);
     if (n != null) {
       n.close();
+      forget(List.of(n));
     }
   }
 
@@ -409,11 +424,16 @@ final class FaultCluster implements AutoCloseable {
    * #names()} and is closed; its data directory stays.
    */
   void retire(String name) {
-    member(name).role = Role.REMOVED;
+    Member m = member(name);
+    m.role = Role.REMOVED;
     EtcdNode n = running.remove(name);
     if (n != null) {
       n.close();
+      forget(List.of(n));
     }
+    starts.remove(name);
+    // its in-memory files are never read again (it never restarts): let them be collected
+    m.storage = null;
   }
 
   /** Blocks (on a condition, at most {@code maxMs}) while no member is up. */

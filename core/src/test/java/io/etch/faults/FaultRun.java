@@ -110,6 +110,13 @@ final class FaultRun {
               }
               w.ensureWatching(cluster.node(m));
             }
+            // a removed member's stream is complete: let go of its instance
+            watchers.forEach(
+                (m, w) -> {
+                  if (cluster.role(m) == FaultCluster.Role.REMOVED) {
+                    w.close();
+                  }
+                });
           };
       LeaseWorkload leases = new LeaseWorkload(cluster, seed ^ 0x1EA5EL);
       Runnable attachAll =

@@ -115,11 +115,13 @@ final class WatchRecorder {
     }
   }
 
+  /** Ends the watch and lets go of the member's instance. */
   synchronized void close() {
     if (watcher != null) {
       watcher.close();
     }
     broken = true;
+    watching = null;
   }
 
   synchronized List<List<Event>> responses() {
