@@ -31,8 +31,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Members can be crashed (unsynced writes lost, then restarted on what survived), closed
  * gracefully (a leader hands leadership over first) and restarted. {@link #node(String)} is the
- * running instance or null while the member is down. Thread-safe for the callers the suite has: one
- * nemesis thread changes members, client threads read {@link #node}.
+ * running instance or null while the member is down.
+ *
+ * <p>The member set changes during a run: {@link #join()} creates a member with the next name (a
+ * fresh id: a removed id never comes back), its own directory, storage and proxy, built with {@code
+ * joinExisting}; {@link #admitted}, {@link #promoted} and {@link #retire} follow the membership
+ * changes the caller made ({@link MembershipFaults}). {@link #names()} is the current membership
+ * (learners and voters), {@link #everyone()} every member that ever lived. A retired member is
+ * closed and never restarted; its directory is left alone.
+ *
+ * <p>Thread-safe for the callers the suite has: one nemesis thread changes members, client threads
+ * read {@link #names()} and {@link #node}.
  */
 final class FaultCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultCluster.class);

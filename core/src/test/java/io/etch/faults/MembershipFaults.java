@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A replacement may be disturbed by a second fault at a chosen point: the new learner crashed
  * right after it was added (restarted a moment later), a random minority cut off during promotion,
- * the leader isolated just before the removal, or Raft messages dropped throughout. The disturbance
- * is undone by a deadline checked between attempts, and at the end of the replacement at the
- * latest.
+ * the leader crashed right after the promotion or the removal was proposed through it, the leader
+ * isolated just before the removal, the voter to remove crashed first (removed while down), or Raft
+ * messages dropped throughout. The disturbance is undone by a deadline checked between attempts,
+ * and at the end of the replacement at the latest.
  */
 final class MembershipFaults {
   private static final Logger LOG = LoggerFactory.getLogger(MembershipFaults.class);
@@ -79,6 +80,12 @@ final class MembershipFaults {
     NONE,
     CRASH_LEARNER,
     PARTITION_DURING_PROMOTE,
+    /** The promotion proposed through the leader, which crashes at once. */
+    CRASH_LEADER_DURING_PROMOTE,
+    /** The removal proposed through the leader, which crashes at once. */
+    CRASH_LEADER_DURING_REMOVE,
+    /** The voter to remove crashed first: it is removed while down (and never comes back). */
+    VICTIM_DOWN,
     ISOLATE_LEADER_BEFORE_REMOVE,
     DROPS
   }
@@ -131,6 +138,10 @@ final class MembershipFaults {
           disturb(cluster.network::heal, 500 + random.nextInt(2_000));
           log.append(" partition ").append(side);
         }
+        if (d == Disturbance.CRASH_LEADER_DURING_PROMOTE) {
+          long id = FaultCluster.memberId(learner);
+          crashLeaderDuring(c -> c.promoteMember(id), log);
+        }
         promote(learner, log);
       }
       List<String> voters = cluster.withRole(Role.VOTER);
@@ -145,6 +156,16 @@ final class MembershipFaults {
           cluster.network.isolate(leader);
           disturb(cluster.network::heal, 500 + random.nextInt(2_000));
           log.append(" isolated ").append(leader);
+        }
+        if (d == Disturbance.CRASH_LEADER_DURING_REMOVE) {
+          long id = FaultCluster.memberId(victim);
+          crashLeaderDuring(c -> c.removeMember(id), log);
+        }
+        if (d == Disturbance.VICTIM_DOWN && cluster.isUp(victim)) {
+          cluster.crash(victim, crashMode());
+          count("victim crashed before removal");
+          disturb(() -> cluster.restart(victim), 1_000 + random.nextInt(2_000));
+          log.append(" crashed ").append(victim);
         }
         remove(victim, victim.equals(leader), log);
       }
@@ -194,7 +215,7 @@ final class MembershipFaults {
     count("added");
     log.append(" added ").append(name);
     if (crashIt) {
-      CrashMode mode = random.nextBoolean() ? CrashMode.POWER_LOSS : CrashMode.TORN_SECTORS;
+      CrashMode mode = crashMode();
       cluster.crash(name, mode);
       count("learner crashed");
       disturb(() -> cluster.restart(name), 300 + random.nextInt(1_200));
@@ -206,6 +227,33 @@ final class MembershipFaults {
       pause(100);
     }
     return name;
+  }
+
+  /**
+   * Proposes a change through the current leader and crashes the leader at once (losing unsynced
+   * writes), before the answer: the change may commit or vanish; the next steps find out which. The
+   * leader restarts 0.5–2 s later.
+   */
+  private void crashLeaderDuring(Function<Cluster, CompletableFuture<?>> call, StringBuilder log) {
+    String leader = cluster.leader();
+    EtcdNode n = leader == null ? null : cluster.node(leader);
+    if (n == null) {
+      return;
+    }
+    try {
+      call.apply(n.cluster());
+    } catch (RuntimeException e) {
+      // the leader is closing already: the crash below is what matters
+    }
+    CrashMode mode = crashMode();
+    cluster.crash(leader, mode);
+    count("leader crashed during a change");
+    disturb(() -> cluster.restart(leader), 500 + random.nextInt(1_500));
+    log.append(" crashed leader ").append(leader).append(' ').append(mode);
+  }
+
+  private CrashMode crashMode() {
+    return random.nextBoolean() ? CrashMode.POWER_LOSS : CrashMode.TORN_SECTORS;
   }
 
   private void promote(String name, StringBuilder log) {

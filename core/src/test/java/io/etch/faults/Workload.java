@@ -2,6 +2,7 @@ package io.etch.faults;
 
 import io.etch.ByteSequence;
 import io.etch.EtcdNode;
+import io.etch.MemberRemovedException;
 import io.etch.kv.DeleteResponse;
 import io.etch.kv.GetResponse;
 import io.etch.kv.KeyValue;
@@ -19,9 +20,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -47,6 +51,13 @@ final class Workload {
   private final int clients;
   private final SplittableRandom seeds;
   private final ConcurrentLinkedQueue<Recorded> history = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Members that answered {@link MemberRemovedException}: out of the membership (ids are never
+   * reused), though the harness may not have retired them yet; clients leave them at once.
+   */
+  private final Set<String> saidRemoved = ConcurrentHashMap.newKeySet();
+
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stop;
 
@@ -133,7 +144,7 @@ final class Workload {
       List<String> names = cluster.names();
       for (int i = 0; i < names.size(); i++) {
         String m = names.get((id + i) % names.size());
-        if (cluster.isUp(m)) {
+        if (cluster.isUp(m) && !saidRemoved.contains(m)) {
           return m;
         }
       }
@@ -287,8 +298,14 @@ final class Workload {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return new Recorded(process, member, op, null, callNs, 0, writes, 0);
+      } catch (ExecutionException e) {
+        // member closed, no leader, removed...: the write may or may not apply
+        if (e.getCause() instanceof MemberRemovedException) {
+          saidRemoved.add(member);
+        }
+        return new Recorded(process, member, op, null, callNs, 0, writes, 0);
       } catch (Exception e) {
-        // timeout, member closed, no leader...: the write may or may not apply
+        // timeout: the write may or may not apply
         return new Recorded(process, member, op, null, callNs, 0, writes, 0);
       }
       long returnNs = System.nanoTime();
