@@ -355,7 +355,11 @@ final class MembershipFaults {
     if (!already) {
       count(change.label() + " unknown");
       LOG.info(
-          "membership: {} {} through {}: outcome unknown ({})", change, name, through, failure);
+          "membership: {} {} through {}: outcome unknown ({})",
+          change,
+          name,
+          through,
+          failure.toString());
     }
     List<Member> list = list();
     if (list != null && change.doneIn(list, id)) {
