@@ -333,8 +333,40 @@ final class FaultCluster implements AutoCloseable {
     }
     await().pollDelay(ELECTION.plusMillis(300)).atMost(Duration.ofSeconds(60)).until(() -> true);
     dead.forEach(CrashableFileSystem::release);
-    await().atMost(Duration.ofSeconds(60)).until(() -> closers.stream().noneMatch(Thread::isAlive));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> closers.stream().noneMatch(Thread::isAlive));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "seed " + seed + ": crashed " + crashed + " did not finish closing:" + stacks(crashed),
+          e);
+    }
     forget(ghosts);
+  }
+
+  /** The stacks of the threads working for {@code members} (closers and node threads). */
+  static String stacks(List<String> members) {
+    StringBuilder out = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (t, stack) -> {
+              String n = t.getName();
+              boolean ours =
+                  members.stream()
+                      .anyMatch(
+                          m ->
+                              n.equals("fault-close-" + m)
+                                  || n.endsWith("-" + m)
+                                  || n.contains("-" + m + "-"));
+              if (ours || n.startsWith("etch-transport-")) {
+                out.append("\n\"").append(n).append("\" ").append(t.getState());
+                for (StackTraceElement e : stack) {
+                  out.append("\n    at ").append(e);
+                }
+              }
+            });
+    return out.toString();
   }
 
   /**

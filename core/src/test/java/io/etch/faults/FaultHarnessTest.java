@@ -165,6 +165,41 @@ class FaultHarnessTest {
     }
   }
 
+  @Test
+  void aLearnerCrashedWhileItJoinsClosesRestartsAndCatchesUp() {
+    try (FaultCluster cluster = new FaultCluster(dir, 3, 17, 50).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> cluster.leader() != null);
+      String big = "x".repeat(4096);
+      for (int i = 0; i < 200; i++) {
+        cluster.node("m1").kv().put(Workload.bs("k/big/" + i), Workload.bs(big + i)).join();
+      }
+      for (int round = 0; round < 2; round++) {
+        String name = cluster.join();
+        cluster.node("m1").cluster().addMember(name, cluster.advertised(name), true).join();
+        cluster.admitted(name);
+        // at once: while it is contacted and receives the snapshot
+        cluster.crash(name, round % 2 == 0 ? CrashMode.POWER_LOSS : CrashMode.TORN_SECTORS);
+        cluster.restart(name);
+        long revision = cluster.status("m1").revision();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  var s = cluster.started(name) ? cluster.status(name) : null;
+                  return s != null && s.revision() >= revision;
+                });
+        cluster
+            .node("m1")
+            .cluster()
+            .removeMember(FaultCluster.memberId(name))
+            .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+            .join();
+        cluster.retire(name);
+      }
+      assertEquals(List.of("m1", "m2", "m3"), cluster.names());
+    }
+  }
+
   // ------------------------------------------------------------------ the checks catch violations
 
   private static Recorded put(String key, String value, long rev, long call, long ret) {
