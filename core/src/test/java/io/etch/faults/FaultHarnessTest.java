@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etch.cluster.Member;
+import io.etch.faults.FaultCluster.Role;
 import io.etch.faults.WatchRecorder.Event;
 import io.etch.lincheck.EtcdKvModel;
 import io.etch.lincheck.EtcdKvModel.Result;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +107,96 @@ class FaultHarnessTest {
       var got = cluster.node("m2").kv().get(Workload.bs("k1")).join();
       assertEquals("after", got.kvs().get(0).value().toString());
       assertEquals(1, cluster.crashes());
+    }
+  }
+
+  @Test
+  void aReplacementAddsAMemberBehindItsOwnProxyAndRemovesAnOldVoter() {
+    try (FaultCluster cluster = new FaultCluster(dir, 3, 13, 10_000).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> cluster.leader() != null);
+      cluster.node("m1").kv().put(Workload.bs("k0"), Workload.bs("before")).join();
+      MembershipFaults membership = new MembershipFaults(cluster, new SplittableRandom(3), 3);
+      String done = membership.replace();
+
+      assertEquals(1, membership.counts().get("promoted"), done);
+      assertEquals(Role.VOTER, cluster.role("m4"));
+      assertEquals(3, cluster.withRole(Role.VOTER).size(), done);
+      assertEquals(1, cluster.withRole(Role.REMOVED).size(), done);
+      String removed = cluster.withRole(Role.REMOVED).get(0);
+      assertFalse(cluster.isUp(removed));
+      // the harness's membership is the cluster's
+      String any = cluster.names().get(0);
+      List<String> listed =
+          cluster.node(any).cluster().listMembers().join().members().stream()
+              .map(Member::name)
+              .sorted()
+              .toList();
+      assertEquals(cluster.names().stream().sorted().toList(), listed);
+
+      // the new member holds the data and sits behind its own proxy
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                var got = cluster.node("m4").kv().get(Workload.bs("k0")).join();
+                return !got.kvs().isEmpty() && got.kvs().get(0).value().toString().equals("before");
+              });
+      long cutBefore = cluster.network.framesCut.get();
+      cluster.network.isolate("m4");
+      cluster.node(any).kv().put(Workload.bs("k0"), Workload.bs("while m4 is cut off")).join();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> cluster.network.framesCut.get() > cutBefore);
+      cluster.network.heal();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  cluster
+                      .node("m4")
+                      .kv()
+                      .get(Workload.bs("k0"))
+                      .join()
+                      .kvs()
+                      .get(0)
+                      .value()
+                      .toString()
+                      .equals("while m4 is cut off"));
+    }
+  }
+
+  @Test
+  void aLearnerCrashedWhileItJoinsClosesRestartsAndCatchesUp() {
+    try (FaultCluster cluster = new FaultCluster(dir, 3, 17, 50).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> cluster.leader() != null);
+      String big = "x".repeat(4096);
+      for (int i = 0; i < 200; i++) {
+        cluster.node("m1").kv().put(Workload.bs("k/big/" + i), Workload.bs(big + i)).join();
+      }
+      for (int round = 0; round < 2; round++) {
+        String name = cluster.join();
+        cluster.node("m1").cluster().addMember(name, cluster.advertised(name), true).join();
+        cluster.admitted(name);
+        // at once: while it is contacted and receives the snapshot
+        cluster.crash(name, round % 2 == 0 ? CrashMode.POWER_LOSS : CrashMode.TORN_SECTORS);
+        cluster.restart(name);
+        long revision = cluster.status("m1").revision();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  var s = cluster.started(name) ? cluster.status(name) : null;
+                  return s != null && s.revision() >= revision;
+                });
+        cluster
+            .node("m1")
+            .cluster()
+            .removeMember(FaultCluster.memberId(name))
+            .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+            .join();
+        cluster.retire(name);
+      }
+      assertEquals(List.of("m1", "m2", "m3"), cluster.names());
     }
   }
 
@@ -201,5 +294,17 @@ class FaultHarnessTest {
                 "m2",
                 List.of(List.of(ev("k0", "x", 1)))));
     assertNotNull(differ.isEmpty() ? null : differ.get(0));
+    // a stream that starts later (a member that joined) or ends earlier (one removed) agrees on the
+    // revisions it shares; a difference there is caught
+    List<List<Event>> full =
+        List.of(List.of(ev("k0", "a", 1)), List.of(ev("k0", "b", 2)), List.of(ev("k1", "c", 3)));
+    List<List<Event>> late = List.of(List.of(ev("k0", "b", 2)), List.of(ev("k1", "c", 3)));
+    List<List<Event>> early = List.of(List.of(ev("k0", "a", 1)));
+    assertEquals(List.of(), HistoryChecks.sameStreams(Map.of("m1", full, "m4", late, "m2", early)));
+    List<String> lateDiffers =
+        HistoryChecks.sameStreams(
+            Map.of(
+                "m1", full, "m4", List.of(List.of(ev("k0", "b", 2)), List.of(ev("k1", "x", 3)))));
+    assertTrue(lateDiffers.get(0).contains("revision 3"), lateDiffers.toString());
   }
 }

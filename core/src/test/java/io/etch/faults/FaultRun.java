@@ -47,6 +47,7 @@ final class FaultRun {
       int operations,
       int unknown,
       Map<Fault, Integer> faults,
+      Map<String, Integer> membershipChanges,
       long framesCut,
       long framesDropped,
       long framesDelayed,
@@ -62,13 +63,14 @@ final class FaultRun {
 
     String summary() {
       return String.format(
-          "seed=%d members=%d ops=%d unknown=%d faults=%s frames(cut=%d dropped=%d delayed=%d)"
-              + " finalRevision=%d checker=%d ms verdict=%s violations=%d",
+          "seed=%d members=%d ops=%d unknown=%d faults=%s membership=%s frames(cut=%d dropped=%d"
+              + " delayed=%d) finalRevision=%d checker=%d ms verdict=%s violations=%d",
           seed,
           config.members(),
           operations,
           unknown,
           faults,
+          new java.util.TreeMap<>(membershipChanges),
           framesCut,
           framesDropped,
           framesDelayed,
@@ -86,12 +88,36 @@ final class FaultRun {
   static Report run(Path dir, long seed, Config config) {
     try (FaultCluster cluster =
         new FaultCluster(dir, config.members(), seed, config.snapshotCount()).start()) {
-      Map<String, WatchRecorder> watchers = new LinkedHashMap<>();
-      for (String m : cluster.names()) {
-        watchers.put(m, new WatchRecorder(m));
-      }
-      Runnable attach = () -> watchers.forEach((m, w) -> w.ensureWatching(cluster.node(m)));
       long firstRevision = cluster.status(cluster.names().get(0)).revision() + 1;
+      // a watcher per member, also for members that join during the run (from the revision they
+      // hold when first seen); kept for removed members, whose streams are checked up to their end
+      Map<String, WatchRecorder> watchers = new LinkedHashMap<>();
+      Runnable attach =
+          () -> {
+            for (String m : cluster.names()) {
+              WatchRecorder w = watchers.get(m);
+              if (w == null) {
+                long from = firstRevision;
+                if (cluster.joined(m)) {
+                  StatusResponse s = cluster.started(m) ? cluster.status(m) : null;
+                  if (s == null) {
+                    continue;
+                  }
+                  from = Math.max(firstRevision, s.revision() + 1);
+                }
+                w = new WatchRecorder(m, from);
+                watchers.put(m, w);
+              }
+              w.ensureWatching(cluster.node(m));
+            }
+            // a removed member's stream is complete: let go of its instance
+            watchers.forEach(
+                (m, w) -> {
+                  if (cluster.role(m) == FaultCluster.Role.REMOVED) {
+                    w.close();
+                  }
+                });
+          };
       LeaseWorkload leases = new LeaseWorkload(cluster, seed ^ 0x1EA5EL);
       Runnable attachAll =
           () -> {
@@ -106,6 +132,8 @@ final class FaultRun {
       leases.start();
       locks.start();
       nemesis.run(System.nanoTime() + config.duration().toNanos());
+      // a membership change the harness gave up on may have committed since: the cluster decides
+      nemesis.membership().reconcile();
       workload.stop();
       leases.stop();
       locks.stop();
@@ -117,8 +145,14 @@ final class FaultRun {
         finalRevision = converge(cluster, attach);
       } catch (ConditionTimeoutException e) {
         StringBuilder statuses = new StringBuilder();
-        for (String m : cluster.names()) {
-          statuses.append("\n  ").append(m).append(": ").append(cluster.status(m));
+        for (String m : cluster.everyone()) {
+          statuses
+              .append("\n  ")
+              .append(m)
+              .append(" (")
+              .append(cluster.role(m))
+              .append("): ")
+              .append(cluster.status(m));
         }
         throw new AssertionError(
             "seed "
@@ -129,27 +163,34 @@ final class FaultRun {
       }
       LOG.info("run {}: converged at revision {}", seed, finalRevision);
 
+      List<String> members = cluster.names();
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
           .until(
               () -> {
                 attach.run();
-                return watchers.values().stream().allMatch(w -> w.lastRevision() >= finalRevision);
+                return members.stream()
+                    .allMatch(
+                        m ->
+                            watchers.containsKey(m)
+                                && watchers.get(m).lastRevision() >= finalRevision);
               });
       Map<String, List<List<WatchRecorder.Event>>> live = new LinkedHashMap<>();
       watchers.forEach(
           (m, w) -> {
             w.close();
             live.put(m, w.responses());
+            String label = m + (members.contains(m) ? "" : " (removed)") + " (live watch)";
             violations.addAll(
-                HistoryChecks.watch(m + " (live watch)", w.responses(), history, firstRevision));
+                HistoryChecks.watch(label, w.responses(), history, w.firstRevision()));
           });
       violations.addAll(HistoryChecks.sameStreams(live));
 
-      // every member's full history, replayed from revision 1 after all the crashes
+      // every final member's full history, replayed from revision 1 after all the crashes (a
+      // removed member's acknowledged writes are in the history, so they are looked for here)
       Map<String, List<List<WatchRecorder.Event>>> replayed = new LinkedHashMap<>();
-      for (String m : cluster.names()) {
+      for (String m : members) {
         WatchRecorder replay = new WatchRecorder(m);
         await()
             .atMost(Duration.ofSeconds(60))
@@ -189,7 +230,10 @@ final class FaultRun {
       }
       long t0 = System.nanoTime();
       CheckResult result =
-          LinearizabilityChecker.withTimeBudget(Duration.ofMinutes(2))
+          LinearizabilityChecker.builder()
+              .timeBudget(Duration.ofMinutes(2))
+              .maxConfigurations(maxConfigurations(ops.size()))
+              .build()
               .check(new EtcdKvModel(), ops);
       long checkerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       Report report =
@@ -199,6 +243,7 @@ final class FaultRun {
               history.size(),
               unknown,
               nemesis.injected(),
+              nemesis.membership().counts(),
               cluster.network.framesCut.get(),
               cluster.network.framesDropped.get(),
               cluster.network.framesDelayed.get(),
@@ -207,9 +252,29 @@ final class FaultRun {
               result.isLinearizable() ? "" : result.describe(),
               finalRevision,
               violations);
-      LOG.info("fault run: {}", report.summary());
+      Map<String, Integer> unknownByMember = new java.util.TreeMap<>();
+      history.stream()
+          .filter(Recorded::isUnknown)
+          .forEach(r -> unknownByMember.merge(r.member(), 1, Integer::sum));
+      LOG.info("fault run: {} unknown by member={}", report.summary(), unknownByMember);
       return report;
     }
+  }
+
+  /**
+   * A memo bound that fits the heap: a memoized configuration holds a bit set over its partition's
+   * operations (the key pairs make 5 partitions of similar size), so its size grows with the
+   * history; about 400 MB of memo at most. Without it, a history with many writes of unknown
+   * outcome made the search fill a 2 GB heap (1.7 million configurations of 700 bytes) before its
+   * time budget ran out.
+   */
+  static long maxConfigurations(int operations) {
+    long bytesPerConfiguration = 100 + operations / 40;
+    return Math.max(
+        10_000,
+        Math.min(
+            LinearizabilityChecker.Builder.DEFAULT_MAX_CONFIGURATIONS,
+            (400L << 20) / bytesPerConfiguration));
   }
 
   /** Waits until every member is up, agrees on a leader and holds the same revision, twice. */

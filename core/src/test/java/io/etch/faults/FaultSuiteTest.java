@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bounded fault suite of the default build: three seeded runs of about 20 s each (3 members
- * under network faults and pauses, 3 members under crashes and leader restarts, 5 members under
- * everything). Each run's history must be linearizable and pass every {@link HistoryChecks} check,
- * and the members must end with equal hashes. A failure prints the seed and the command replaying
- * it; {@code -Detch.faults.seed=N} overrides every run's seed, {@code -Detch.faults.seconds=S}
- * their length.
+ * The bounded fault suite of the default build: four seeded runs of about 20 s each (3 members
+ * under network faults and pauses, 3 members under crashes and leader restarts, 3 members replaced
+ * one by one while crashes and leader isolations go on, 5 members under everything). Each run's
+ * history must be linearizable and pass every {@link HistoryChecks} check, and the members must end
+ * with equal hashes. A failure prints the seed and the command replaying it; {@code
+ * -Detch.faults.seed=N} overrides every run's seed, {@code -Detch.faults.seconds=S} their length.
  */
 class FaultSuiteTest {
   @TempDir Path dir;
@@ -32,6 +32,9 @@ class FaultSuiteTest {
   static final Set<Fault> CRASHES =
       EnumSet.of(Fault.CRASH, Fault.POWER_OUTAGE, Fault.LEADER_RESTART, Fault.PAUSE);
 
+  static final Set<Fault> MEMBERSHIP =
+      EnumSet.of(Fault.MEMBER_REPLACE, Fault.LEARNER_CHURN, Fault.CRASH, Fault.ISOLATE_LEADER);
+
   @Test
   void threeMembersUnderNetworkFaultsAndPauses() {
     check("threeMembersUnderNetworkFaultsAndPauses", 11, 3, NETWORK);
@@ -40,6 +43,11 @@ class FaultSuiteTest {
   @Test
   void threeMembersUnderCrashesThatLoseUnsyncedWrites() {
     check("threeMembersUnderCrashesThatLoseUnsyncedWrites", 23, 3, CRASHES);
+  }
+
+  @Test
+  void threeMembersReplacedDuringTrafficAndFaults() {
+    check("threeMembersReplacedDuringTrafficAndFaults", 41, 3, MEMBERSHIP);
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,7 +21,7 @@ import java.util.Set;
  *   <li>{@link #watch}: one member's watch stream is ordered, unique, without gaps and atomic, and
  *       matches the committed history: each revision holds exactly the writes of one operation (one
  *       revision per transaction, all of it), at the revision that operation was told.
- *   <li>{@link #sameStreams}: every member's watch saw the same events.
+ *   <li>{@link #sameStreams}: every member's watch saw the same events at each revision.
  *   <li>{@link #acknowledgedPresent}: every acknowledged write is in a stream that covers its
  *       revision (after crashes: nothing acknowledged was lost).
  * </ul>
@@ -275,34 +274,38 @@ final class HistoryChecks {
     }
   }
 
-  /** Every member's stream is a prefix of (or equal to) the longest one. */
+  /**
+   * Every two streams agree on every revision both hold (the same events, in the same order). A
+   * stream may start later (a watch from a member's join revision) or end earlier (a member removed
+   * during the run) than another.
+   */
   static List<String> sameStreams(Map<String, List<List<Event>>> streams) {
     List<String> out = new ArrayList<>();
-    String longestMember = null;
-    List<Event> longest = List.of();
-    Map<String, List<Event>> flat = new HashMap<>();
-    for (Map.Entry<String, List<List<Event>>> e : streams.entrySet()) {
-      List<Event> events = new ArrayList<>();
-      e.getValue().forEach(events::addAll);
-      flat.put(e.getKey(), events);
-      if (events.size() > longest.size()) {
-        longest = events;
-        longestMember = e.getKey();
+    Map<Long, List<Event>> first = new HashMap<>();
+    Map<Long, String> firstMember = new HashMap<>();
+    for (Map.Entry<String, List<List<Event>>> e : new java.util.TreeMap<>(streams).entrySet()) {
+      Map<Long, List<Event>> byRevision = new java.util.LinkedHashMap<>();
+      for (List<Event> response : e.getValue()) {
+        for (Event event : response) {
+          byRevision.computeIfAbsent(event.revision(), r -> new ArrayList<>()).add(event);
+        }
       }
-    }
-    for (Map.Entry<String, List<Event>> e : flat.entrySet()) {
-      List<Event> events = e.getValue();
-      for (int i = 0; i < events.size(); i++) {
-        if (!Objects.equals(events.get(i), longest.get(i))) {
+      for (Map.Entry<Long, List<Event>> group : byRevision.entrySet()) {
+        List<Event> seen = first.putIfAbsent(group.getKey(), group.getValue());
+        if (seen == null) {
+          firstMember.put(group.getKey(), e.getKey());
+        } else if (!seen.equals(group.getValue())) {
           add(
               out,
               e.getKey()
                   + " saw "
-                  + events.get(i)
+                  + group.getValue()
+                  + " at revision "
+                  + group.getKey()
                   + " where "
-                  + longestMember
+                  + firstMember.get(group.getKey())
                   + " saw "
-                  + longest.get(i));
+                  + seen);
           break;
         }
       }

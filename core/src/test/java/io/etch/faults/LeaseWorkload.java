@@ -62,7 +62,15 @@ final class LeaseWorkload {
 
   /** Watches {@code k/lease/} on every running member not yet watched (after restarts too). */
   void attach() {
-    for (String m : cluster.names()) {
+    List<String> current = cluster.names();
+    for (String m : List.copyOf(watchers.keySet())) {
+      if (!current.contains(m)) {
+        // removed from the membership: its watch is over; let go of its instance
+        watchers.remove(m).close();
+        watching.remove(m);
+      }
+    }
+    for (String m : current) {
       EtcdNode n = cluster.node(m);
       if (n == null || watching.get(m) == n) {
         continue;
@@ -118,8 +126,8 @@ final class LeaseWorkload {
   }
 
   private void run() {
-    List<String> names = cluster.names();
     while (!stop) {
+      List<String> names = cluster.names();
       String m = names.get(random.nextInt(names.size()));
       EtcdNode n = cluster.node(m);
       if (n == null) {

@@ -64,8 +64,8 @@ final class LockWorkload {
   }
 
   private void contend(SplittableRandom random) {
-    List<String> names = cluster.names();
     while (!stop) {
+      List<String> names = cluster.names();
       EtcdNode n = cluster.node(names.get(random.nextInt(names.size())));
       if (n == null) {
         pause(100);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,7 @@ class LongFaultSuiteTest {
     long dropped = 0;
     long delayed = 0;
     Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
+    Map<String, Integer> membership = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     do {
       int members = Integer.getInteger("etch.faults.members", runs % 2 == 0 ? 3 : 5);
@@ -75,6 +77,7 @@ class LongFaultSuiteTest {
       dropped += report.framesDropped();
       delayed += report.framesDelayed();
       report.faults().forEach((f, n) -> faults.merge(f, n, Integer::sum));
+      report.membershipChanges().forEach((k, n) -> membership.merge(k, n, Integer::sum));
       if (!report.ok()) {
         failures.add(
             "fault run failed: "
@@ -89,12 +92,13 @@ class LongFaultSuiteTest {
       seed++;
     } while (fixedSeed == null && System.nanoTime() - deadline < 0);
     LOG.info(
-        "long fault suite totals: runs={} ops={} unknown={} faults={} frames(cut={} dropped={}"
-            + " delayed={}) checker={} ms failed runs={}",
+        "long fault suite totals: runs={} ops={} unknown={} faults={} membership={} frames(cut={}"
+            + " dropped={} delayed={}) checker={} ms failed runs={}",
         runs,
         operations,
         unknown,
         faults,
+        membership,
         cut,
         dropped,
         delayed,

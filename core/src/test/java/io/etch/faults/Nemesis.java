@@ -46,7 +46,14 @@ final class Nemesis {
     /** The leader closed (it hands leadership over), then restarted. */
     LEADER_RESTART,
     /** {@code cluster().moveLeader} from the leader to another running member, during traffic. */
-    MOVE_LEADER
+    MOVE_LEADER,
+    /**
+     * A new member added as a learner, promoted once caught up, then an old voter (sometimes the
+     * leader) removed, sometimes with a second fault in the middle ({@link MembershipFaults}).
+     */
+    MEMBER_REPLACE,
+    /** A new member added as a learner, then removed again without being promoted. */
+    LEARNER_CHURN
   }
 
   private final FaultCluster cluster;
@@ -54,10 +61,14 @@ final class Nemesis {
   private final List<Fault> enabled;
   private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
   private final Runnable between;
+  private final MembershipFaults membership;
 
   Nemesis(FaultCluster cluster, long seed, Set<Fault> enabled, Runnable between) {
     this.cluster = cluster;
     this.random = new SplittableRandom(seed);
+    this.membership =
+        new MembershipFaults(
+            cluster, new SplittableRandom(seed ^ 0x3E3B3E5L), cluster.names().size());
     this.enabled = new ArrayList<>(enabled);
     this.enabled.sort(null);
     this.between = between;
@@ -65,6 +76,10 @@ final class Nemesis {
 
   Map<Fault, Integer> injected() {
     return Map.copyOf(injected);
+  }
+
+  MembershipFaults membership() {
+    return membership;
   }
 
   /** Injects faults until {@code deadlineNs}, then heals everything and restarts every member. */
@@ -212,6 +227,16 @@ final class Nemesis {
         } catch (Exception e) {
           detail = leader + " -> " + target + " refused: " + e;
         }
+        undo = () -> {};
+      }
+      case MEMBER_REPLACE -> {
+        detail = membership.replace();
+        holdMs = 100 + random.nextInt(400);
+        undo = () -> {};
+      }
+      case LEARNER_CHURN -> {
+        detail = membership.churn();
+        holdMs = 100 + random.nextInt(400);
         undo = () -> {};
       }
       default -> throw new IllegalStateException("unknown fault " + f);

@@ -21,6 +21,7 @@ final class WatchRecorder {
   record Event(boolean put, String key, String value, long revision) {}
 
   private final String member;
+  private final long firstRevision;
   private final List<List<Event>> responses = new ArrayList<>();
   private EtcdNode watching;
   private Watcher watcher;
@@ -29,7 +30,18 @@ final class WatchRecorder {
   private int resumes;
 
   WatchRecorder(String member) {
+    this(member, 1);
+  }
+
+  /** A recorder whose watch starts at {@code firstRevision} (a member that joined later). */
+  WatchRecorder(String member, long firstRevision) {
     this.member = member;
+    this.firstRevision = firstRevision;
+    this.lastRevision = firstRevision - 1;
+  }
+
+  long firstRevision() {
+    return firstRevision;
   }
 
   String member() {
@@ -46,7 +58,7 @@ final class WatchRecorder {
     }
     watching = node;
     broken = false;
-    if (lastRevision > 0) {
+    if (watcher != null) {
       resumes++;
     }
     WatchOption option =
@@ -103,11 +115,13 @@ final class WatchRecorder {
     }
   }
 
+  /** Ends the watch and lets go of the member's instance. */
   synchronized void close() {
     if (watcher != null) {
       watcher.close();
     }
     broken = true;
+    watching = null;
   }
 
   synchronized List<List<Event>> responses() {

@@ -2,6 +2,7 @@ package io.etch.faults;
 
 import io.etch.ByteSequence;
 import io.etch.EtcdNode;
+import io.etch.MemberRemovedException;
 import io.etch.kv.DeleteResponse;
 import io.etch.kv.GetResponse;
 import io.etch.kv.KeyValue;
@@ -19,9 +20,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -33,9 +37,10 @@ import java.util.function.Function;
  * that wrote it.
  *
  * <p>Each client is one thread issuing one operation at a time against "its" member, moving to the
- * next running member when that one is down. An operation that times out or fails is recorded with
- * an unknown outcome (a write may still apply later), and the client continues under a new process
- * id. All choices come from a {@link SplittableRandom} split from the run's seed.
+ * next running member when that one is down or was removed from the membership. An operation that
+ * times out or fails is recorded with an unknown outcome (a write may still apply later), and the
+ * client continues under a new process id. All choices come from a {@link SplittableRandom} split
+ * from the run's seed.
  */
 final class Workload {
   static final int KEYS = 10;
@@ -46,6 +51,13 @@ final class Workload {
   private final int clients;
   private final SplittableRandom seeds;
   private final ConcurrentLinkedQueue<Recorded> history = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Members that answered {@link MemberRemovedException}: out of the membership (ids are never
+   * reused), though the harness may not have retired them yet; clients leave them at once.
+   */
+  private final Set<String> saidRemoved = ConcurrentHashMap.newKeySet();
+
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stop;
 
@@ -60,9 +72,8 @@ final class Workload {
   }
 
   void start() {
-    List<String> members = cluster.names();
     for (int c = 0; c < clients; c++) {
-      Client client = new Client(c, members.get(c % members.size()), seeds.split());
+      Client client = new Client(c, seeds.split());
       Thread t = new Thread(client, "fault-client-" + c);
       t.setDaemon(true);
       threads.add(t);
@@ -88,7 +99,6 @@ final class Workload {
 
   private final class Client implements Runnable {
     final int id;
-    final String home;
     final SplittableRandom random;
     final Map<String, String> lastSeen = new HashMap<>();
     final Map<String, Long> lastSeenRevision = new HashMap<>();
@@ -96,9 +106,8 @@ final class Workload {
     int processes;
     long counter;
 
-    Client(int id, String home, SplittableRandom random) {
+    Client(int id, SplittableRandom random) {
       this.id = id;
-      this.home = home;
       this.random = random;
       this.process = id;
     }
@@ -127,12 +136,15 @@ final class Workload {
       }
     }
 
+    /**
+     * The client's member among the current ones (its index modulo their number, so clients spread
+     * over members that joined and move off removed ones), or the next running one.
+     */
     private String pickMember() {
       List<String> names = cluster.names();
-      int start = names.indexOf(home);
       for (int i = 0; i < names.size(); i++) {
-        String m = names.get((start + i) % names.size());
-        if (cluster.isUp(m)) {
+        String m = names.get((id + i) % names.size());
+        if (cluster.isUp(m) && !saidRemoved.contains(m)) {
           return m;
         }
       }
@@ -286,8 +298,14 @@ final class Workload {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return new Recorded(process, member, op, null, callNs, 0, writes, 0);
+      } catch (ExecutionException e) {
+        // member closed, no leader, removed...: the write may or may not apply
+        if (e.getCause() instanceof MemberRemovedException) {
+          saidRemoved.add(member);
+        }
+        return new Recorded(process, member, op, null, callNs, 0, writes, 0);
       } catch (Exception e) {
-        // timeout, member closed, no leader...: the write may or may not apply
+        // timeout: the write may or may not apply
         return new Recorded(process, member, op, null, callNs, 0, writes, 0);
       }
       long returnNs = System.nanoTime();
