@@ -42,6 +42,16 @@ public interface RaftLogStore extends RaftStorage, AutoCloseable {
   /** The file of the current snapshot, as the transport ships it. */
   Path snapshotFile();
 
+  /** The current snapshot's file if that snapshot is at {@code index}, else null. */
+  Path snapshotFile(long index);
+
+  /**
+   * Checks a snapshot file received from the leader against its SNAP message's metadata.
+   *
+   * @throws io.etch.storage.snap.SnapshotCorruptionException if it does not verify
+   */
+  void verifyReceived(io.etch.raft.SnapshotMetadata md, Path receivedFile);
+
   /** The state machine bytes of the current snapshot; the caller closes the stream. */
   InputStream openSnapshotStateMachine();
 

@@ -345,6 +345,19 @@ final class RaftOwner implements Agent, Inbound {
   }
 
   private void receivedSnapshot(Message message, Path file) {
+    try {
+      log.verifyReceived(message.snapshot().metadata(), file);
+    } catch (RuntimeException e) {
+      // a damaged or mismatched transfer: Raft never sees it, and the leader, hearing nothing,
+      // probes and sends a snapshot again
+      LOG.warn(
+          "member {}: dropped a snapshot received from {}: {}",
+          roleName,
+          message.from(),
+          e.getMessage());
+      deleteQuietly(file);
+      return;
+    }
     if (receivedSnapshotFile != null) {
       deleteQuietly(receivedSnapshotFile);
     }
@@ -481,7 +494,14 @@ final class RaftOwner implements Agent, Inbound {
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
       if (m.type() == MessageType.SNAP) {
-        transport.sendSnapshot(m, log.snapshotFile(), snapshotCallback);
+        Path file = log.snapshotFile(m.snapshot().metadata().index());
+        if (file != null) {
+          transport.sendSnapshot(m, file, snapshotCallback);
+        } else {
+          // a newer snapshot replaced this one after Raft built the message: Raft sends again,
+          // with the newer one, once it hears the send failed
+          node.reportSnapshot(m.to(), SnapshotStatus.FAILURE);
+        }
       } else {
         transport.send(m);
       }

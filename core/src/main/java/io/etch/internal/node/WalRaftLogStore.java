@@ -63,6 +63,16 @@ final class WalRaftLogStore implements RaftLogStore {
   }
 
   @Override
+  public Path snapshotFile(long index) {
+    return log.snapshotFile(index);
+  }
+
+  @Override
+  public void verifyReceived(io.etch.raft.SnapshotMetadata md, Path receivedFile) {
+    log.verifyReceived(md, receivedFile);
+  }
+
+  @Override
   public InputStream openSnapshotStateMachine() {
     return log.openSnapshotStateMachine();
   }

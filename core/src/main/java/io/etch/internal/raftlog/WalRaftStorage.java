@@ -254,6 +254,26 @@ public final class WalRaftStorage implements RaftStorage, AutoCloseable {
     return snapshotFile.file();
   }
 
+  /**
+   * The file of the snapshot at {@code index} when that is the current snapshot, else null: a SNAP
+   * message built before a newer snapshot replaced its own must not carry the newer file (the
+   * receiver verifies the file's header against the message and refuses the mismatch).
+   */
+  public Path snapshotFile(long index) {
+    return snapshotFile != null && snapshotFile.index() == index ? snapshotFile.file() : null;
+  }
+
+  /**
+   * Checks a snapshot file received from the leader against its SNAP message before Raft sees the
+   * message: header index and term, and the checksum over the whole file.
+   *
+   * @throws SnapshotCorruptionException if it does not verify
+   * @throws SnapshotIoException if it cannot be read
+   */
+  public void verifyReceived(SnapshotMetadata md, Path receivedFile) {
+    snaps.verify(new SnapshotMeta(md.index(), md.term(), receivedFile));
+  }
+
   // ------------------------------------------------------------------ read SPI
 
   @Override

@@ -278,6 +278,30 @@ class WalRaftStorageTest {
   }
 
   @Test
+  void aSnapMessageBuiltBeforeANewerSnapshotFindsNoFileAndAMismatchIsCaughtBeforeRaft()
+      throws IOException {
+    Path leaderDir = Path.of("/data/leader");
+    Path received = Path.of("/data/snap-in/from-1.snap");
+    try (WalRaftStorage leader = WalRaftStorage.open(config(fs, leaderDir).build());
+        WalRaftStorage s = open()) {
+      leader.append(range(1, 40, 3));
+      leader.sync();
+      SnapshotMetadata older = leader.createSnapshot(20, THREE, out -> out.write(bytes("@20")));
+      assertThat(leader.snapshotFile(20)).isEqualTo(leader.snapshotFile());
+      // a SNAP message carrying index 20 is sent after the snapshot at 30 replaced it
+      leader.createSnapshot(30, THREE, out -> out.write(bytes("@30")));
+      assertThat(leader.snapshotFile(20) == null).isTrue();
+      assertThat(leader.snapshotFile(30)).isEqualTo(leader.snapshotFile());
+      // had the newer file gone out with the older message, the receiver refuses it before Raft
+      copy(fs, leader.snapshotFile(), received);
+      assertThatThrownBy(() -> s.verifyReceived(older, received))
+          .isInstanceOf(SnapshotCorruptionException.class);
+      s.verifyReceived(leader.snapshot().metadata(), received);
+      assertThat(s.snapshot().isEmpty()).isTrue();
+    }
+  }
+
+  @Test
   void aDamagedReceivedSnapshotIsRejectedAndChangesNothing() throws IOException {
     Path leaderDir = Path.of("/data/leader");
     Path received = Path.of("/data/snap-in/from-1.snap");
