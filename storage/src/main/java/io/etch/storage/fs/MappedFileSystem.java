@@ -12,6 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link StorageFileSystem}: fixed-size files are memory-mapped through
@@ -26,6 +30,7 @@ import java.util.List;
  * crash. Stateless; one instance may be shared.
  */
 public final class MappedFileSystem implements StorageFileSystem {
+  private static final Logger LOG = LoggerFactory.getLogger(MappedFileSystem.class);
   private static final int ZERO_CHUNK_BYTES = 1 << 20;
 
   /**
@@ -51,6 +56,39 @@ public final class MappedFileSystem implements StorageFileSystem {
 
   private final WritePath writePath;
   private final Preallocation preallocation;
+
+  /**
+   * Directories whose file system refused O_DIRECT (logged once each; their files are written
+   * buffered). Instance state: one file system per log in practice, never shared statically.
+   */
+  private final Set<Path> directRefusedIn = ConcurrentHashMap.newKeySet();
+
+  private final MappedStorageFile.DirectRefusal directRefusal =
+      new MappedStorageFile.DirectRefusal() {
+        @Override
+        public boolean allowed(Path file) {
+          return !directRefusedIn.contains(directoryOf(file));
+        }
+
+        @Override
+        public void refused(Path file, Exception why) {
+          if (directRefusedIn.add(directoryOf(file))) {
+            LOG.warn(
+                "{}: the file system refuses O_DIRECT writes ({}); files in {} are written through"
+                    + " the buffered path ({}) instead of {}",
+                file,
+                why.toString(),
+                directoryOf(file),
+                WritePath.BUFFERED_CHANNEL,
+                WritePath.DIRECT_DSYNC);
+          }
+        }
+      };
+
+  private static Path directoryOf(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent != null ? parent : file.toAbsolutePath();
+  }
 
   @Override
   public void createDirectories(Path dir) throws IOException {
@@ -87,7 +125,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       if (preallocation == Preallocation.SPARSE) {
         ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
-        return MappedStorageFile.open(file, writePath);
+        return MappedStorageFile.open(file, writePath, true, directRefusal);
       }
       ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
       long position = 0;
@@ -96,7 +134,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         position += ch.write(zeros, position);
       }
     }
-    return MappedStorageFile.open(file, writePath);
+    return MappedStorageFile.open(file, writePath, true, directRefusal);
   }
 
   @Override
@@ -104,7 +142,7 @@ public final class MappedFileSystem implements StorageFileSystem {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    return MappedStorageFile.open(file, writePath);
+    return MappedStorageFile.open(file, writePath, false, directRefusal);
   }
 
   @Override
