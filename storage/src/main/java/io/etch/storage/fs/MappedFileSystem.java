@@ -1,5 +1,6 @@
 package io.etch.storage.fs;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -127,14 +128,59 @@ public final class MappedFileSystem implements StorageFileSystem {
         ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
         return MappedStorageFile.open(file, writePath, true, directRefusal);
       }
-      ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
-      long position = 0;
-      while (position < sizeBytes) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), sizeBytes - position));
-        position += ch.write(zeros, position);
+      if (writePath != WritePath.DIRECT_DSYNC || !zeroFillDirect(file, sizeBytes)) {
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
+        long position = 0;
+        while (position < sizeBytes) {
+          zeros.clear().limit((int) Math.min(zeros.capacity(), sizeBytes - position));
+          position += ch.write(zeros, position);
+        }
       }
     }
     return MappedStorageFile.open(file, writePath, true, directRefusal);
+  }
+
+  /**
+   * {@link WritePath#DIRECT_DSYNC}: writes the zeros with O_DIRECT too, so the new file leaves no
+   * pages in the page cache that its direct writes would have to drop later (and no dirty pages to
+   * write back). Returns false, having written nothing, where the file system refuses O_DIRECT (the
+   * caller then zero-fills buffered); the file's first sync makes the zeros durable either way.
+   */
+  private boolean zeroFillDirect(Path file, long sizeBytes) throws IOException {
+    if (!directRefusal.allowed(file)) {
+      return false;
+    }
+    int blockBytes;
+    FileChannel direct;
+    try {
+      long block = Files.getFileStore(file).getBlockSize();
+      if (block <= 0 || block > ZERO_CHUNK_BYTES || sizeBytes % block != 0) {
+        return false; // MappedStorageFile.open reports it
+      }
+      blockBytes = (int) block;
+      direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+    } catch (IOException | UnsupportedOperationException e) {
+      directRefusal.refused(file, e);
+      return false;
+    }
+    try (direct) {
+      ByteBuffer zeros =
+          ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES + blockBytes).alignedSlice(blockBytes);
+      long position = 0;
+      while (position < sizeBytes) {
+        zeros.clear().limit((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes - position));
+        try {
+          position += direct.write(zeros, position);
+        } catch (IOException e) {
+          if (position > 0) {
+            throw e;
+          }
+          directRefusal.refused(file, e); // accepted at open, refused at the first write
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   @Override
