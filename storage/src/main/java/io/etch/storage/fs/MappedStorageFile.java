@@ -25,6 +25,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * of a shared mapping (msync(MS_SYNC) is an fsync of the mapped range), but chronicle's msync only
  * logs a failure, while {@code force} throws it, and a lost sync error is exactly the fsyncgate
  * failure this storage must surface. The write-ahead-log benchmark measures both.
+ *
+ * <p>Writes go the file's {@link WritePath}: into the mapping, or into a write-behind buffer handed
+ * to the kernel by a sync (a plain or O_DSYNC channel), or, on {@link WritePath#DIRECT_DSYNC}, into
+ * an {@link AlignedWriteBuffer} written in whole blocks through an O_DIRECT | O_DSYNC channel.
+ * Reads always come from the mapping unless the bytes are still in (or mirrored by) a buffer.
  */
 final class MappedStorageFile implements StorageFile {
   /** Mapped files are whole pages so that chronicle never resizes them. */
