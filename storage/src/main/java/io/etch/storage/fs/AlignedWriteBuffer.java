@@ -39,9 +39,11 @@ final class AlignedWriteBuffer {
   /** Block I/O of the file under the buffer. */
   interface BlockIo {
     /**
-     * Writes the remaining bytes of {@code blocks} (whole blocks) at the aligned {@code position}.
+     * Writes the remaining bytes of {@code blocks} (whole blocks) at the aligned {@code position};
+     * {@code barrier}: a sync's write-back (it may be the durability barrier itself), as opposed to
+     * one that makes room or serves a read (a sync will follow it).
      */
-    void writeBlocks(ByteBuffer blocks, long position) throws IOException;
+    void writeBlocks(ByteBuffer blocks, long position, boolean barrier) throws IOException;
 
     /**
      * Copies the file's current bytes {@code [position, position + lengthBytes)} to {@code dst}.
@@ -160,13 +162,16 @@ final class AlignedWriteBuffer {
     if (dirtyFrom < dirtyTo
         && position < start + dirtyTo
         && position + lengthBytes > start + dirtyFrom) {
-      flush();
+      flush(false);
     }
     return false;
   }
 
-  /** Writes the modified bytes back as whole blocks; the mirror (and its last block) stays. */
-  void flush() throws IOException {
+  /**
+   * Writes the modified bytes back as whole blocks; the mirror (and its last block) stays. {@code
+   * barrier}: the write-back of a sync (see {@link BlockIo#writeBlocks}).
+   */
+  void flush(boolean barrier) throws IOException {
     claimedOffset = -1;
     if (dirtyFrom >= dirtyTo) {
       return;
@@ -182,7 +187,7 @@ final class AlignedWriteBuffer {
     dirtyTo = 0;
     ByteBuffer blocks = buffer.duplicate();
     blocks.limit(to).position(from);
-    io.writeBlocks(blocks, start + from);
+    io.writeBlocks(blocks, start + from, barrier);
     zerosFrom = Math.max(zerosFrom, end);
   }
 
@@ -194,10 +199,10 @@ final class AlignedWriteBuffer {
     }
     if (start >= 0) {
       if (position < start || position > start + filled) {
-        flush();
+        flush(false);
         start = -1;
       } else if (position - start + lengthBytes > capacity) {
-        flush();
+        flush(false);
         keepBlockOf(position);
       }
     }

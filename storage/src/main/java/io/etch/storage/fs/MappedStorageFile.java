@@ -65,6 +65,12 @@ final class MappedStorageFile implements StorageFile {
   /** The O_DIRECT | O_DSYNC channel; null when the first direct write failed (buffered since). */
   private FileChannel directChannel;
 
+  /**
+   * An O_DIRECT channel without O_DSYNC, for write-backs that are not a sync's (the buffer is full,
+   * a read or a write elsewhere): no barrier each; the next sync forces once instead.
+   */
+  private FileChannel directPlainChannel;
+
   private boolean directWritten;
   private final DirectRefusal refusal;
 
@@ -83,6 +89,7 @@ final class MappedStorageFile implements StorageFile {
       long sizeBytes,
       WritePath writePath,
       FileChannel dsyncChannel,
+      FileChannel directPlainChannel,
       int directBlockBytes,
       boolean zeroFilled,
       DirectRefusal refusal) {
@@ -98,6 +105,7 @@ final class MappedStorageFile implements StorageFile {
     this.refusal = refusal;
     if (writePath == WritePath.DIRECT_DSYNC) {
       this.directChannel = dsyncChannel;
+      this.directPlainChannel = directPlainChannel;
       this.aligned =
           new AlignedWriteBuffer(
               new DirectBlockIo(),
@@ -138,6 +146,7 @@ final class MappedStorageFile implements StorageFile {
     MappedFile mappedFile = MappedFile.ofSingle(path.toFile(), sizeBytes, false);
     ReferenceOwner owner = ReferenceOwner.temporary("etch-storage-file");
     FileChannel dsyncChannel = null;
+    FileChannel plainChannel = null;
     WritePath effectivePath = writePath;
     int blockBytes = 0;
     try {
@@ -145,7 +154,12 @@ final class MappedStorageFile implements StorageFile {
         dsyncChannel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
       } else if (writePath == WritePath.DIRECT_DSYNC) {
         blockBytes = directBlockBytes(path, sizeBytes, refusal);
-        dsyncChannel = blockBytes > 0 ? openDirect(path, refusal) : null;
+        dsyncChannel = blockBytes > 0 ? openDirect(path, true, refusal) : null;
+        plainChannel = dsyncChannel != null ? openDirect(path, false, refusal) : null;
+        if (dsyncChannel != null && plainChannel == null) {
+          dsyncChannel.close();
+          dsyncChannel = null;
+        }
         effectivePath = dsyncChannel != null ? writePath : WritePath.BUFFERED_CHANNEL;
       }
       MappedBytesStore store = mappedFile.acquireByteStore(owner, 0);
@@ -157,12 +171,16 @@ final class MappedStorageFile implements StorageFile {
           sizeBytes,
           effectivePath,
           dsyncChannel,
+          plainChannel,
           blockBytes,
           zeroFilled,
           refusal);
     } catch (IOException | RuntimeException e) {
       if (dsyncChannel != null) {
         dsyncChannel.close();
+      }
+      if (plainChannel != null) {
+        plainChannel.close();
       }
       mappedFile.releaseLast();
       throw e;
@@ -193,11 +211,16 @@ final class MappedStorageFile implements StorageFile {
     }
   }
 
-  /** Opens {@code path} with O_DIRECT | O_DSYNC, or returns null if the file system refuses. */
-  private static FileChannel openDirect(Path path, DirectRefusal refusal) {
+  /**
+   * Opens {@code path} with O_DIRECT (and O_DSYNC if {@code dsync}), or returns null if the file
+   * system refuses.
+   */
+  private static FileChannel openDirect(Path path, boolean dsync, DirectRefusal refusal) {
     try {
-      return FileChannel.open(
-          path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT);
+      return dsync
+          ? FileChannel.open(
+              path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)
+          : FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
     } catch (IOException | UnsupportedOperationException e) {
       refusal.refused(path, e);
       return null;
@@ -216,13 +239,16 @@ final class MappedStorageFile implements StorageFile {
    */
   private final class DirectBlockIo implements AlignedWriteBuffer.BlockIo {
     @Override
-    public void writeBlocks(ByteBuffer blocks, long position) throws IOException {
+    public void writeBlocks(ByteBuffer blocks, long position, boolean barrier) throws IOException {
       int from = blocks.position();
       try {
         if (directChannel != null) {
+          // a sync's write is the barrier unless a force is due anyway: then no O_DSYNC either
+          boolean dsync = barrier && !forceNeeded;
           try {
-            writeFully(directChannel, blocks, position);
+            writeFully(dsync ? directChannel : directPlainChannel, blocks, position);
             directWritten = true;
+            forceNeeded |= !dsync;
             return;
           } catch (IOException e) {
             if (directWritten) {
@@ -230,8 +256,11 @@ final class MappedStorageFile implements StorageFile {
             }
             refusal.refused(path, e);
             FileChannel refused = directChannel;
+            FileChannel refusedPlain = directPlainChannel;
             directChannel = null;
+            directPlainChannel = null;
             closeQuietly(refused, e);
+            closeQuietly(refusedPlain, e);
             blocks.position(from);
           }
         }
@@ -422,7 +451,7 @@ final class MappedStorageFile implements StorageFile {
   public void sync() throws IOException {
     checkNoWriteFailure();
     if (aligned != null) {
-      aligned.flush();
+      aligned.flush(true);
       if (directChannel == null || forceNeeded) {
         channel.force(false);
         forceNeeded = false;
@@ -443,7 +472,7 @@ final class MappedStorageFile implements StorageFile {
       closed = true;
       try {
         if (aligned != null) {
-          aligned.flush();
+          aligned.flush(false);
         }
         flush();
       } finally {
@@ -454,6 +483,7 @@ final class MappedStorageFile implements StorageFile {
         }
         if (directChannel != null) {
           directChannel.close();
+          directPlainChannel.close();
         }
       }
     }

@@ -533,7 +533,8 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
           new AlignedWriteBuffer(
               new AlignedWriteBuffer.BlockIo() {
                 @Override
-                public void writeBlocks(ByteBuffer blocks, long position) throws IOException {
+                public void writeBlocks(ByteBuffer blocks, long position, boolean barrier)
+                    throws IOException {
                   int length = blocks.remaining();
                   file.write(
                       position, new UnsafeBuffer(blocks, blocks.position(), length), 0, length);
@@ -601,7 +602,7 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
     @Override
     public void sync() throws IOException {
       file.checkOpen();
-      buffer.flush();
+      buffer.flush(true);
       file.sync();
     }
 
@@ -609,7 +610,7 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
     @Override
     public void close() throws IOException {
       if (!file.closed) {
-        buffer.flush();
+        buffer.flush(false);
         file.close();
       }
     }
