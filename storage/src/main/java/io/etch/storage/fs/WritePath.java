@@ -35,10 +35,12 @@ public enum WritePath {
    * during that rewrite can only tear at sector boundaries, and the sectors holding already-synced
    * bytes are rewritten with identical content, so synced records are never damaged. Reads still go
    * through the mapping (from the disk, since a direct write drops the cached pages) unless they
-   * hit the buffer. As for {@link #BUFFERED_DSYNC}, the first sync after opening forces once. If
-   * the file system refuses O_DIRECT (tmpfs on old kernels, some overlay file systems: the open or
-   * the first write fails), the directory's files are written as on {@link #BUFFERED_CHANNEL},
-   * logged once as a warning.
+   * hit the buffer. A write-back that is not a sync's (the buffer is full, a read overlaps unsynced
+   * bytes) goes through a second, O_DIRECT-only descriptor, and the next sync forces once instead
+   * of writing with O_DSYNC; the first sync after opening forces too (the zero-fill). If the file
+   * system refuses O_DIRECT (tmpfs on old kernels, some overlay file systems: the open or the first
+   * write fails), the directory's files are written as on {@link #BUFFERED_CHANNEL}, logged once as
+   * a warning.
    */
   DIRECT_DSYNC
 }
