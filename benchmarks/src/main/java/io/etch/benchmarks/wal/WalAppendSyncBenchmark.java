@@ -68,6 +68,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       zeros written).
  *   <li>{@code walDsync}: {@code wal} with {@link WritePath#BUFFERED_DSYNC}: the buffered frames go
  *       out with one positional write on an O_DSYNC channel, which is itself the barrier.
+ *   <li>{@code walDirect}: {@code wal} with {@link WritePath#DIRECT_DSYNC}: the block-aligned
+ *       buffer goes out with one O_DIRECT | O_DSYNC write per sync (no page cache, the write is the
+ *       barrier); the partly filled last block is rewritten by the next sync.
  *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
  *       copies into the mapping).
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
@@ -130,6 +133,8 @@ public class WalAppendSyncBenchmark {
   private WriteAheadLog walCpuOnly;
   private WriteAheadLog walDsync;
   private long nextDsyncIndex;
+  private WriteAheadLog walDirect;
+  private long nextDirectIndex;
   private long nextCpuOnlyIndex;
   private long nextSparseIndex;
   private long nextInlineIndex;
@@ -206,6 +211,10 @@ public class WalAppendSyncBenchmark {
         WriteAheadLog.open(
             nodeConfig("wal-dsync", new MappedFileSystem(WritePath.BUFFERED_DSYNC)).build());
     nextDsyncIndex = walDsync.lastIndex() + 1;
+    walDirect =
+        WriteAheadLog.open(
+            nodeConfig("wal-direct", new MappedFileSystem(WritePath.DIRECT_DSYNC)).build());
+    nextDirectIndex = walDirect.lastIndex() + 1;
     // one large segment, no executor, on tmpfs when there is one: it never rolls within a trial
     // and its never-synced pages are not written back, so it adds no disk I/O that would disturb
     // the other contenders
@@ -298,6 +307,7 @@ public class WalAppendSyncBenchmark {
     walSparse.close();
     walCpuOnly.close();
     walDsync.close();
+    walDirect.close();
     preallocationThread.shutdown();
     preallocated.close();
     if (direct != null) {
@@ -323,6 +333,7 @@ public class WalAppendSyncBenchmark {
   private static final int FLOOR_MAPPED = 5;
   private static final int WAL_CPU_ONLY = 6;
   private static final int FLOOR_DIRECT = 7;
+  private static final int WAL_DIRECT = 8;
 
   private static final String[] CONTENDERS = {
     "wal (node: next segment prepared on an executor)",
@@ -332,7 +343,8 @@ public class WalAppendSyncBenchmark {
     "wal (node) on O_DSYNC writes",
     "batched floor on a mapped file (A/A control)",
     "wal work without the barrier (SyncPolicy.NEVER)",
-    "O_DIRECT|O_DSYNC write of the same bytes (no page cache)"
+    "O_DIRECT|O_DSYNC write of the same bytes (no page cache)",
+    "wal (node) on DIRECT_DSYNC (O_DIRECT|O_DSYNC)"
   };
 
   private void printRatios() {
@@ -397,7 +409,7 @@ public class WalAppendSyncBenchmark {
   /** Seeded shuffle of the contenders' order each round, so none always follows another. */
   private final Random order = new Random(1);
 
-  private final int[] sequence = {0, 1, 2, 3, 4, 5, 6, 7};
+  private final int[] sequence = {0, 1, 2, 3, 4, 5, 6, 7, 8};
 
   /** Total nanoseconds per contender over the trial. */
   private final long[] totalNanos = new long[CONTENDERS.length];
@@ -455,9 +467,17 @@ public class WalAppendSyncBenchmark {
       case PER_RECORD -> perRecordRounds;
       case WAL_INLINE, WAL_DSYNC -> secondaryRounds;
       case FLOOR_DIRECT -> directRounds;
+      case WAL_DIRECT -> walDirectRounds;
       default -> true;
     };
   }
+
+  /**
+   * Whether the node's WAL on {@link WritePath#DIRECT_DSYNC} runs in the rounds ({@code
+   * -Detch.bench.walDirect=false} leaves it out).
+   */
+  private final boolean walDirectRounds =
+      Boolean.parseBoolean(System.getProperty("etch.bench.walDirect", "true"));
 
   private long rounds;
 
@@ -498,6 +518,7 @@ public class WalAppendSyncBenchmark {
             case WAL_DSYNC -> walDsync();
             case FLOOR_MAPPED -> baselineMapped();
             case FLOOR_DIRECT -> baselineDirect();
+            case WAL_DIRECT -> walDirect();
             default -> walCpuOnly();
           };
       long elapsed = System.nanoTime() - start;
@@ -553,6 +574,19 @@ public class WalAppendSyncBenchmark {
     }
     walDsync.sync();
     return nextDsyncIndex;
+  }
+
+  /**
+   * {@code wal} on {@link WritePath#DIRECT_DSYNC}: the block-aligned buffer written with O_DIRECT |
+   * O_DSYNC, the partial last block rewritten by the next sync.
+   */
+  @Benchmark
+  public long walDirect() {
+    for (int i = 0; i < batch; i++) {
+      walDirect.append(nextDirectIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+    }
+    walDirect.sync();
+    return nextDirectIndex;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.etch.storage.fs;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link StorageFileSystem}: fixed-size files are memory-mapped through
@@ -26,6 +31,7 @@ import java.util.List;
  * crash. Stateless; one instance may be shared.
  */
 public final class MappedFileSystem implements StorageFileSystem {
+  private static final Logger LOG = LoggerFactory.getLogger(MappedFileSystem.class);
   private static final int ZERO_CHUNK_BYTES = 1 << 20;
 
   /**
@@ -51,6 +57,39 @@ public final class MappedFileSystem implements StorageFileSystem {
 
   private final WritePath writePath;
   private final Preallocation preallocation;
+
+  /**
+   * Directories whose file system refused O_DIRECT (logged once each; their files are written
+   * buffered). Instance state: one file system per log in practice, never shared statically.
+   */
+  private final Set<Path> directRefusedIn = ConcurrentHashMap.newKeySet();
+
+  private final MappedStorageFile.DirectRefusal directRefusal =
+      new MappedStorageFile.DirectRefusal() {
+        @Override
+        public boolean allowed(Path file) {
+          return !directRefusedIn.contains(directoryOf(file));
+        }
+
+        @Override
+        public void refused(Path file, Exception why) {
+          if (directRefusedIn.add(directoryOf(file))) {
+            LOG.warn(
+                "{}: the file system refuses O_DIRECT writes ({}); files in {} are written through"
+                    + " the buffered path ({}) instead of {}",
+                file,
+                why.toString(),
+                directoryOf(file),
+                WritePath.BUFFERED_CHANNEL,
+                WritePath.DIRECT_DSYNC);
+          }
+        }
+      };
+
+  private static Path directoryOf(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent != null ? parent : file.toAbsolutePath();
+  }
 
   @Override
   public void createDirectories(Path dir) throws IOException {
@@ -87,16 +126,61 @@ public final class MappedFileSystem implements StorageFileSystem {
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       if (preallocation == Preallocation.SPARSE) {
         ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
-        return MappedStorageFile.open(file, writePath);
+        return MappedStorageFile.open(file, writePath, true, directRefusal);
       }
-      ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
-      long position = 0;
-      while (position < sizeBytes) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), sizeBytes - position));
-        position += ch.write(zeros, position);
+      if (writePath != WritePath.DIRECT_DSYNC || !zeroFillDirect(file, sizeBytes)) {
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
+        long position = 0;
+        while (position < sizeBytes) {
+          zeros.clear().limit((int) Math.min(zeros.capacity(), sizeBytes - position));
+          position += ch.write(zeros, position);
+        }
       }
     }
-    return MappedStorageFile.open(file, writePath);
+    return MappedStorageFile.open(file, writePath, true, directRefusal);
+  }
+
+  /**
+   * {@link WritePath#DIRECT_DSYNC}: writes the zeros with O_DIRECT too, so the new file leaves no
+   * pages in the page cache that its direct writes would have to drop later (and no dirty pages to
+   * write back). Returns false, having written nothing, where the file system refuses O_DIRECT (the
+   * caller then zero-fills buffered); the file's first sync makes the zeros durable either way.
+   */
+  private boolean zeroFillDirect(Path file, long sizeBytes) throws IOException {
+    if (!directRefusal.allowed(file)) {
+      return false;
+    }
+    int blockBytes;
+    FileChannel direct;
+    try {
+      long block = Files.getFileStore(file).getBlockSize();
+      if (block <= 0 || block > ZERO_CHUNK_BYTES || sizeBytes % block != 0) {
+        return false; // MappedStorageFile.open reports it
+      }
+      blockBytes = (int) block;
+      direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+    } catch (IOException | UnsupportedOperationException e) {
+      directRefusal.refused(file, e);
+      return false;
+    }
+    try (direct) {
+      ByteBuffer zeros =
+          ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES + blockBytes).alignedSlice(blockBytes);
+      long position = 0;
+      while (position < sizeBytes) {
+        zeros.clear().limit((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes - position));
+        try {
+          position += direct.write(zeros, position);
+        } catch (IOException e) {
+          if (position > 0) {
+            throw e;
+          }
+          directRefusal.refused(file, e); // accepted at open, refused at the first write
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   @Override
@@ -104,7 +188,7 @@ public final class MappedFileSystem implements StorageFileSystem {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    return MappedStorageFile.open(file, writePath);
+    return MappedStorageFile.open(file, writePath, false, directRefusal);
   }
 
   @Override

@@ -25,5 +25,22 @@ public enum WritePath {
    * opened, for bytes that were written some other way (the zero-fill). Like PostgreSQL's {@code
    * wal_sync_method=open_datasync}.
    */
-  BUFFERED_DSYNC
+  BUFFERED_DSYNC,
+  /**
+   * The write-behind buffer is block-aligned and written with a channel opened with {@code O_DIRECT
+   * | O_DSYNC} ({@code ExtendedOpenOption.DIRECT} + {@code StandardOpenOption.DSYNC}): one system
+   * call per sync, which is itself the barrier, and no copy into the page cache. Writes go at
+   * block-aligned positions in whole blocks of the file store's block size; the partly filled last
+   * block stays in the buffer and the next sync rewrites it with the new bytes appended. A crash
+   * during that rewrite can only tear at sector boundaries, and the sectors holding already-synced
+   * bytes are rewritten with identical content, so synced records are never damaged. Reads still go
+   * through the mapping (from the disk, since a direct write drops the cached pages) unless they
+   * hit the buffer. A write-back that is not a sync's (the buffer is full, a read overlaps unsynced
+   * bytes) goes through a second, O_DIRECT-only descriptor, and the next sync forces once instead
+   * of writing with O_DSYNC; the first sync after opening forces too (the zero-fill). If the file
+   * system refuses O_DIRECT (tmpfs on old kernels, some overlay file systems: the open or the first
+   * write fails), the directory's files are written as on {@link #BUFFERED_CHANNEL}, logged once as
+   * a warning.
+   */
+  DIRECT_DSYNC
 }

@@ -3,6 +3,7 @@ package io.etch.storage.fs;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * An in-memory {@link StorageFileSystem} that models what a disk and a kernel guarantee, and
@@ -54,6 +56,7 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
   }
 
   private final long seed;
+  private final int blockWriteBytes;
   private final Random random;
   private final Map<Path, Inode> current = new HashMap<>();
   private final Map<Path, Inode> durable = new HashMap<>();
@@ -67,8 +70,33 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
 
   /** An empty file system whose random choices derive from {@code seed}. */
   public FaultInjectingFileSystem(long seed) {
+    this(seed, 0);
+  }
+
+  private FaultInjectingFileSystem(long seed, int blockWriteBytes) {
     this.seed = seed;
+    this.blockWriteBytes = blockWriteBytes;
     this.random = new Random(seed);
+  }
+
+  /**
+   * A file system whose fixed-size files are written the way {@link WritePath#DIRECT_DSYNC} writes
+   * them: through the same block-aligned buffer ({@link AlignedWriteBuffer}), so every write-back
+   * is whole {@code blockBytes} blocks at aligned positions and the partly filled last block is
+   * rewritten by the next sync. Every sector of a rewritten block counts as unsynced until the sync
+   * (so {@link CrashMode#TORN_SECTORS} may keep or drop each, including those holding bytes synced
+   * before: they must come back identical). Crashed successors keep the mode.
+   */
+  public static FaultInjectingFileSystem withBlockWrites(long seed, int blockBytes) {
+    if (blockBytes < SECTOR_BYTES || blockBytes % SECTOR_BYTES != 0) {
+      throw new IllegalArgumentException("block of " + blockBytes + " bytes is not whole sectors");
+    }
+    return new FaultInjectingFileSystem(seed, blockBytes);
+  }
+
+  /** Block size of {@link #withBlockWrites}, or 0 when writes land byte by byte. */
+  public int blockWriteBytes() {
+    return blockWriteBytes;
   }
 
   /** The seed this file system (and every one crashed from it) draws from. */
@@ -200,7 +228,8 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
   }
 
   private FaultInjectingFileSystem crash(CrashMode mode, Path tornFile, long position) {
-    FaultInjectingFileSystem after = new FaultInjectingFileSystem(random.nextLong());
+    FaultInjectingFileSystem after =
+        new FaultInjectingFileSystem(random.nextLong(), blockWriteBytes);
     after.directories.addAll(directories);
     Map<Path, Inode> names = mode == CrashMode.PROCESS_CRASH ? current : durable;
     Map<Inode, Inode> survivors = new IdentityHashMap<>();
@@ -347,12 +376,16 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
     inode.ensure((int) sizeBytes);
     inode.size = (int) sizeBytes;
     inode.markDirty(0, sizeBytes);
-    return new MemoryFile(file, inode);
+    return fixed(new MemoryFile(file, inode), true);
   }
 
   @Override
   public StorageFile openFixed(Path file) throws IOException {
-    return new MemoryFile(file, lookup(file));
+    return fixed(new MemoryFile(file, lookup(file)), false);
+  }
+
+  private StorageFile fixed(MemoryFile file, boolean zeroFilled) {
+    return blockWriteBytes == 0 ? file : new BlockWriteFile(file, zeroFilled);
   }
 
   @Override
@@ -485,6 +518,109 @@ public final class FaultInjectingFileSystem implements StorageFileSystem {
     @Override
     public void close() {
       closed = true;
+    }
+  }
+
+  /** A fixed file written in whole blocks through an {@link AlignedWriteBuffer}, as O_DIRECT. */
+  private final class BlockWriteFile implements StorageFile {
+    private final MemoryFile file;
+    private final AlignedWriteBuffer buffer;
+
+    BlockWriteFile(MemoryFile file, boolean zeroFilled) {
+      this.file = file;
+      long size = file.sizeBytes();
+      this.buffer =
+          new AlignedWriteBuffer(
+              new AlignedWriteBuffer.BlockIo() {
+                @Override
+                public void writeBlocks(ByteBuffer blocks, long position, boolean barrier)
+                    throws IOException {
+                  int length = blocks.remaining();
+                  file.write(
+                      position, new UnsafeBuffer(blocks, blocks.position(), length), 0, length);
+                  blocks.position(blocks.limit());
+                }
+
+                @Override
+                public void readFile(
+                    long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
+                    throws IOException {
+                  file.read(position, dst, dstOffset, lengthBytes);
+                }
+              },
+              blockWriteBytes,
+              size,
+              zeroFilled ? 0 : size,
+              2 * blockWriteBytes);
+    }
+
+    @Override
+    public Path path() {
+      return file.path();
+    }
+
+    @Override
+    public long sizeBytes() {
+      return file.sizeBytes();
+    }
+
+    @Override
+    public void write(long position, DirectBuffer src, int srcOffset, int lengthBytes)
+        throws IOException {
+      checkRange(position, lengthBytes);
+      buffer.write(position, src, srcOffset, lengthBytes);
+    }
+
+    @Override
+    public void claim(long position, int lengthBytes, WriteClaim claim) throws IOException {
+      checkRange(position, lengthBytes);
+      if (lengthBytes > buffer.maxClaimBytes()) {
+        claim.stage(position, lengthBytes);
+      } else {
+        buffer.claim(this, position, lengthBytes, claim);
+      }
+    }
+
+    @Override
+    public void commit(WriteClaim claim) throws IOException {
+      if (claim.isInPlaceOf(this)) {
+        buffer.commit(claim);
+      } else {
+        write(claim.position(), claim.buffer(), claim.offset(), claim.lengthBytes());
+      }
+    }
+
+    @Override
+    public void read(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
+        throws IOException {
+      checkRange(position, lengthBytes);
+      if (!buffer.read(position, dst, dstOffset, lengthBytes)) {
+        file.read(position, dst, dstOffset, lengthBytes);
+      }
+    }
+
+    @Override
+    public void sync() throws IOException {
+      file.checkOpen();
+      buffer.flush(true);
+      file.sync();
+    }
+
+    /** Writes the buffer back (not durable), as closing a direct-written file does. */
+    @Override
+    public void close() throws IOException {
+      if (!file.closed) {
+        buffer.flush(false);
+        file.close();
+      }
+    }
+
+    private void checkRange(long position, int lengthBytes) {
+      file.checkOpen();
+      if (position < 0 || lengthBytes < 0 || position + lengthBytes > file.sizeBytes()) {
+        throw new IndexOutOfBoundsException(
+            path() + ": access of " + lengthBytes + " bytes at " + position + " outside size");
+      }
     }
   }
 }

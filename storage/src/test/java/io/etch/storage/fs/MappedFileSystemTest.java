@@ -12,6 +12,90 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class MappedFileSystemTest {
+  /**
+   * {@link WritePath#DIRECT_DSYNC}: a sync rewrites the partly filled block with the new bytes
+   * appended, and bytes no longer in the write-behind buffer are read back through the mapping (a
+   * direct write drops the cached pages; the mapping then reads the disk), on this file system and
+   * after a reopen. On ext4 (x86-64) it also checks that the file really is open with O_DIRECT.
+   */
+  @Test
+  void directWritesRewriteThePartialBlockAndReadBackThroughTheMapping(@TempDir Path dir)
+      throws Exception {
+    MappedFileSystem fs = new MappedFileSystem(WritePath.DIRECT_DSYNC);
+    Path path = dir.resolve("d");
+    int size = 4 << 20;
+    byte[] image = new byte[size];
+    java.util.Random random = new java.util.Random(5);
+    try (StorageFile f = fs.createFixed(path, size)) {
+      if (Files.getFileStore(dir).type().equals("ext4")
+          && System.getProperty("os.arch").equals("amd64")) {
+        assertTrue(openWithDirectIo(path), "ext4 accepts O_DIRECT: the file is open with it");
+      }
+      int position = 0;
+      for (int round = 0; round < 40; round++) { // 40 syncs of 1..300 bytes: partial blocks
+        int length = 1 + random.nextInt(300);
+        writeRandom(f, image, position, length, random);
+        position += length;
+        f.sync();
+      }
+      // far away: the buffer lets go of the first blocks, which must now come from the mapping
+      writeRandom(f, image, 2 << 20, 5000, random);
+      f.sync();
+      UnsafeBuffer back = new UnsafeBuffer(new byte[position]);
+      f.read(0, back, 0, position);
+      assertArrayEquals(java.util.Arrays.copyOf(image, position), back.byteArray());
+      // a write of more than the buffer holds: written in pieces, read back through the mapping
+      writeRandom(f, image, 3 << 20, (1 << 20) - 7, random);
+      f.sync();
+      writeRandom(f, image, 100, 10, random); // behind the buffer: its head block from the mapping
+      f.sync();
+    }
+    assertArrayEquals(image, Files.readAllBytes(path), "read(2) sees what was written");
+    try (StorageFile f = fs.openFixed(path)) {
+      UnsafeBuffer back = new UnsafeBuffer(new byte[size]);
+      f.read(0, back, 0, size);
+      assertArrayEquals(image, back.byteArray(), "through the mapping after a reopen");
+      writeRandom(f, image, 777, 3000, random); // rewrites blocks read back from the disk
+      f.sync();
+    }
+    assertArrayEquals(image, Files.readAllBytes(path));
+  }
+
+  private static void writeRandom(
+      StorageFile f, byte[] image, int position, int length, java.util.Random random)
+      throws Exception {
+    byte[] bytes = new byte[length];
+    random.nextBytes(bytes);
+    System.arraycopy(bytes, 0, image, position, length);
+    f.write(position, new UnsafeBuffer(bytes), 0, length);
+  }
+
+  /** Whether this process holds {@code file} open with O_DIRECT (x86-64 flag value, procfs). */
+  private static boolean openWithDirectIo(Path file) throws Exception {
+    int oDirect = 040000;
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        Path target;
+        try {
+          target = Files.readSymbolicLink(fd);
+        } catch (java.io.IOException e) {
+          continue; // closed since listed
+        }
+        if (!target.equals(file.toAbsolutePath())) {
+          continue;
+        }
+        for (String line :
+            Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName()))) {
+          if (line.startsWith("flags:")
+              && (Integer.parseInt(line.substring(6).trim(), 8) & oDirect) != 0) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   @ParameterizedTest
   @EnumSource(WritePath.class)
   void fixedFilesArePreallocatedMappedAndSurviveReopen(WritePath writePath, @TempDir Path dir)

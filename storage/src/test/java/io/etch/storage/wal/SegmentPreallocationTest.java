@@ -21,12 +21,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  * nothing that was synced.
  */
 class SegmentPreallocationTest {
+
+  /** The file system under test: byte-granular writes here, block writes in the subclass. */
+  FaultInjectingFileSystem newFs(long seed) {
+    return new FaultInjectingFileSystem(seed);
+  }
+
   /** Four steps per segment, so the stepwise filling is visible. */
   private static final long SEGMENT_BYTES = 4L * SegmentPreallocator.STEP_BYTES;
 
   private static final int PAYLOAD_BYTES = 1000;
 
-  private static WalConfig config(FaultInjectingFileSystem fs) {
+  private WalConfig config(FaultInjectingFileSystem fs) {
     return WalConfig.builder(DIR)
         .fileSystem(fs)
         .segmentSizeBytes(SEGMENT_BYTES)
@@ -34,7 +40,7 @@ class SegmentPreallocationTest {
         .build();
   }
 
-  private static byte[] payload(long index) {
+  private byte[] payload(long index) {
     byte[] b = new byte[PAYLOAD_BYTES];
     for (int i = 0; i < b.length; i++) {
       b[i] = (byte) (index * 31 + i);
@@ -45,7 +51,7 @@ class SegmentPreallocationTest {
   private static final int FRAME_BYTES = WalRecordDescriptor.entryFrameLength(PAYLOAD_BYTES);
 
   /** Appends and syncs entries up to {@code toIndex}, 64 entries per sync. */
-  private static void appendSynced(WriteAheadLog wal, long toIndex) {
+  private void appendSynced(WriteAheadLog wal, long toIndex) {
     for (long i = wal.lastIndex() + 1; i <= toIndex; i++) {
       wal.append(i, 1, (byte) 0, payload(i));
       if (i % 64 == 0) {
@@ -55,15 +61,15 @@ class SegmentPreallocationTest {
     wal.sync();
   }
 
-  private static Path temp(long sequence) {
+  private Path temp(long sequence) {
     return DIR.resolve(String.format("%016x-next%s", sequence, Segment.TEMP_SUFFIX));
   }
 
-  private static List<String> segmentNames(FaultInjectingFileSystem fs) throws Exception {
+  private List<String> segmentNames(FaultInjectingFileSystem fs) throws Exception {
     return fs.list(DIR).stream().filter(n -> n.endsWith(Segment.SUFFIX)).toList();
   }
 
-  private static void assertEntries(WriteAheadLog wal, long toIndex) {
+  private void assertEntries(WriteAheadLog wal, long toIndex) {
     assertEquals(1, wal.firstIndex());
     assertEquals(toIndex, wal.lastIndex());
     for (long i = 1; i <= toIndex; i++) {
@@ -73,7 +79,7 @@ class SegmentPreallocationTest {
 
   @Test
   void nextSegmentIsFilledInSyncedStepsAheadOfTheActiveOneAndUsedAtTheRoll() throws Exception {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(41);
+    FaultInjectingFileSystem fs = newFs(41);
     long perSegment = SEGMENT_BYTES / FRAME_BYTES;
     try (WriteAheadLog wal = WriteAheadLog.open(config(fs))) {
       appendSynced(wal, 64);
@@ -113,7 +119,7 @@ class SegmentPreallocationTest {
   void crashAtEveryStepOfThePreallocationLosesNothingSynced() throws Exception {
     long perSegment = SEGMENT_BYTES / FRAME_BYTES;
     for (CrashMode mode : CrashMode.values()) {
-      FaultInjectingFileSystem fs = new FaultInjectingFileSystem(43);
+      FaultInjectingFileSystem fs = newFs(43);
       WriteAheadLog wal = WriteAheadLog.open(config(fs));
       long lastSynced = 0;
       long lastFilled = -1;
@@ -149,7 +155,7 @@ class SegmentPreallocationTest {
 
   @Test
   void failedSyncOfAStepIsFatal() throws Exception {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(47);
+    FaultInjectingFileSystem fs = newFs(47);
     WriteAheadLog wal = WriteAheadLog.open(config(fs));
     long upTo = 64;
     while (!fs.exists(temp(2))) {
@@ -176,7 +182,7 @@ class SegmentPreallocationTest {
 
   @Test
   void syncPolicyNeverPreparesNothingAhead() throws Exception {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(53);
+    FaultInjectingFileSystem fs = newFs(53);
     WalConfig never =
         WalConfig.builder(DIR)
             .fileSystem(fs)

@@ -1,11 +1,14 @@
 package io.etch.storage.wal;
 
+import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.WritePath;
 import java.nio.file.Path;
 import java.util.Random;
 
 /**
  * Child process of {@link WalProcessCrashTest}: appends and syncs batches forever on the real,
- * memory-mapped file system, printing {@code synced <lastIndex>} after each sync, until killed.
+ * memory-mapped file system written through the write path named by the third argument, printing
+ * {@code synced <lastIndex>} after each sync, until killed.
  */
 public final class WalCrashChild {
   private WalCrashChild() {}
@@ -14,7 +17,11 @@ public final class WalCrashChild {
     Path dir = Path.of(args[0]);
     Random random = new Random(Long.parseLong(args[1]));
     WalConfig config =
-        WalConfig.builder(dir).segmentSizeBytes(256 << 10).maxEntryBytes(1024).build();
+        WalConfig.builder(dir)
+            .fileSystem(new MappedFileSystem(WritePath.valueOf(args[2])))
+            .segmentSizeBytes(256 << 10)
+            .maxEntryBytes(1024)
+            .build();
     WriteAheadLog wal = WriteAheadLog.open(config);
     while (true) {
       int batch = 1 + random.nextInt(32);

@@ -11,9 +11,15 @@ import org.junit.jupiter.api.Test;
 
 /** A failed sync (or create, rename, directory sync) is fatal for writes and never retried. */
 class WalFsyncGateTest {
+
+  /** The file system under test: byte-granular writes here, block writes in the subclass. */
+  FaultInjectingFileSystem newFs(long seed) {
+    return new FaultInjectingFileSystem(seed);
+  }
+
   @Test
   void failedSyncFailsTheLogForGoodAndTheUnsyncedDataIsNotTrusted() throws Exception {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(31);
+    FaultInjectingFileSystem fs = newFs(31);
     WriteAheadLog wal = WriteAheadLog.open(config(fs, 64 << 10));
     appendRange(wal, 1, 10, 1);
     wal.sync();
@@ -40,7 +46,7 @@ class WalFsyncGateTest {
     }
   }
 
-  private static void failsOnRoll(FaultInjectingFileSystem fs, Runnable injectFault) {
+  private void failsOnRoll(FaultInjectingFileSystem fs, Runnable injectFault) {
     WriteAheadLog wal = WriteAheadLog.open(config(fs));
     injectFault.run();
     WalFailedException e =
@@ -59,17 +65,17 @@ class WalFsyncGateTest {
 
   @Test
   void failedSegmentCreateRenameOrDirectorySyncIsFatalToo() {
-    FaultInjectingFileSystem a = new FaultInjectingFileSystem(32);
+    FaultInjectingFileSystem a = newFs(32);
     failsOnRoll(a, a::failNextCreate);
-    FaultInjectingFileSystem b = new FaultInjectingFileSystem(33);
+    FaultInjectingFileSystem b = newFs(33);
     failsOnRoll(b, b::failNextRename);
-    FaultInjectingFileSystem c = new FaultInjectingFileSystem(34);
+    FaultInjectingFileSystem c = newFs(34);
     failsOnRoll(c, c::failNextDirectorySync);
   }
 
   @Test
   void segmentCreatedButNotYetRenamedIsDiscardedOnRecovery() throws Exception {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(35);
+    FaultInjectingFileSystem fs = newFs(35);
     WriteAheadLog wal = WriteAheadLog.open(config(fs));
     fs.failNextRename();
     assertThrows(WalFailedException.class, () -> appendRange(wal, 1, 200, 1));
@@ -84,7 +90,7 @@ class WalFsyncGateTest {
   @Test
   void interruptedPrefixReleaseNeverLeavesAHole() throws Exception {
     for (int failAt = 0; failAt < 3; failAt++) {
-      FaultInjectingFileSystem fs = new FaultInjectingFileSystem(36 + failAt);
+      FaultInjectingFileSystem fs = newFs(36 + failAt);
       WriteAheadLog wal = WriteAheadLog.open(config(fs));
       appendRange(wal, 1, 300, 1);
       wal.appendSnapshotMarker(new WalSnapshotMarker(280, 1));
@@ -112,7 +118,7 @@ class WalFsyncGateTest {
   }
 
   /** Releases just enough to delete the {@code count} oldest segments. */
-  private static void releaseUpToSegments(WriteAheadLog wal, int count) throws Exception {
+  private void releaseUpToSegments(WriteAheadLog wal, int count) throws Exception {
     WalConfig config = wal.config();
     java.util.List<String> names = config.fileSystem().list(DIR);
     long firstOfNext = Long.parseLong(names.get(count).substring(17, 33), 16);

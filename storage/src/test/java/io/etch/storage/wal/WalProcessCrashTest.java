@@ -4,6 +4,8 @@ import static io.etch.storage.wal.WalFixtures.expected;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.etch.storage.fs.MappedFileSystem;
+import io.etch.storage.fs.WritePath;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,8 +19,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A real crash: a child JVM appends and syncs in a loop, reporting every synced index on stdout;
@@ -26,18 +29,25 @@ import org.junit.jupiter.api.io.TempDir;
  * reported index is present and intact. Replay with {@code -Detch.wal.seed=<seed>}.
  */
 class WalProcessCrashTest {
-  @Test
-  void everyReportedIndexSurvivesSigkill(@TempDir Path dir) throws Exception {
-    run(dir, 10);
+  @ParameterizedTest
+  @EnumSource(
+      value = WritePath.class,
+      names = {"BUFFERED_CHANNEL", "DIRECT_DSYNC"})
+  void everyReportedIndexSurvivesSigkill(WritePath writePath, @TempDir Path dir) throws Exception {
+    run(dir, 10, writePath);
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(
+      value = WritePath.class,
+      names = {"BUFFERED_CHANNEL", "DIRECT_DSYNC"})
   @Tag("soak")
-  void everyReportedIndexSurvivesManySigkills(@TempDir Path dir) throws Exception {
-    run(dir, 200);
+  void everyReportedIndexSurvivesManySigkills(WritePath writePath, @TempDir Path dir)
+      throws Exception {
+    run(dir, 200, writePath);
   }
 
-  private static void run(Path dir, int kills) throws Exception {
+  private static void run(Path dir, int kills, WritePath writePath) throws Exception {
     String only = System.getProperty("etch.wal.seed");
     long seed = only != null ? Long.parseLong(only) : new Random().nextLong();
     String replay =
@@ -45,7 +55,10 @@ class WalProcessCrashTest {
             + seed
             + "; replay with ./mvnw -B -ntp -pl storage test -Dtest=WalProcessCrashTest"
             + " -Detch.wal.seed="
-            + seed;
+            + seed
+            + " (write path "
+            + writePath
+            + ")";
     Random random = new Random(seed);
     Path wal = dir.resolve("wal");
     long highestReported = 0;
@@ -53,7 +66,7 @@ class WalProcessCrashTest {
       int syncsBeforeKill = 1 + random.nextInt(60);
       AtomicLong reported = new AtomicLong();
       AtomicLong lines = new AtomicLong();
-      Process child = start(wal, random.nextLong());
+      Process child = start(wal, random.nextLong(), writePath);
       Thread pump = pump(child, reported, lines);
       try {
         await()
@@ -69,7 +82,11 @@ class WalProcessCrashTest {
       highestReported = Math.max(highestReported, reported.get());
       try (WriteAheadLog reopened =
           WriteAheadLog.open(
-              WalConfig.builder(wal).segmentSizeBytes(256 << 10).maxEntryBytes(1024).build())) {
+              WalConfig.builder(wal)
+                  .fileSystem(new MappedFileSystem(writePath))
+                  .segmentSizeBytes(256 << 10)
+                  .maxEntryBytes(1024)
+                  .build())) {
         assertTrue(
             reopened.lastIndex() >= highestReported,
             "kill "
@@ -88,7 +105,7 @@ class WalProcessCrashTest {
     assertTrue(highestReported > 0, replay);
   }
 
-  private static Process start(Path wal, long childSeed) throws IOException {
+  private static Process start(Path wal, long childSeed, WritePath writePath) throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -106,6 +123,7 @@ class WalProcessCrashTest {
     command.add(WalCrashChild.class.getName());
     command.add(wal.toString());
     command.add(Long.toString(childSeed));
+    command.add(writePath.name());
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 

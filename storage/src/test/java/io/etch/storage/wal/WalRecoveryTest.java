@@ -17,14 +17,20 @@ import org.junit.jupiter.api.Test;
  * synced record intact or fails with {@link WalCorruptionException} naming the file and offset.
  */
 class WalRecoveryTest {
-  private static Path segmentPath(FaultInjectingFileSystem fs, int fromEnd) throws Exception {
+
+  /** The file system under test: byte-granular writes here, block writes in the subclass. */
+  FaultInjectingFileSystem newFs(long seed) {
+    return new FaultInjectingFileSystem(seed);
+  }
+
+  private Path segmentPath(FaultInjectingFileSystem fs, int fromEnd) throws Exception {
     List<String> names = fs.list(DIR);
     return DIR.resolve(names.get(names.size() - 1 - fromEnd));
   }
 
   /** 1..20 synced, then entry 21 appended but not synced; returns the file system. */
-  private static FaultInjectingFileSystem logWithUnsyncedLastRecord(long seed) {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(seed);
+  private FaultInjectingFileSystem logWithUnsyncedLastRecord(long seed) {
+    FaultInjectingFileSystem fs = newFs(seed);
     try (WriteAheadLog wal = WriteAheadLog.open(config(fs, 64 << 10))) {
       appendRange(wal, 1, 20, 1);
       wal.sync();
@@ -73,8 +79,8 @@ class WalRecoveryTest {
     }
   }
 
-  private static FaultInjectingFileSystem syncedLogOfSeveralSegments(long seed) {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(seed);
+  private FaultInjectingFileSystem syncedLogOfSeveralSegments(long seed) {
+    FaultInjectingFileSystem fs = newFs(seed);
     try (WriteAheadLog wal = WriteAheadLog.open(config(fs))) {
       for (long i = 1; i <= 120; i++) {
         appendRange(wal, i, i, 1);
@@ -88,8 +94,8 @@ class WalRecoveryTest {
   }
 
   /** One 64 KiB segment holding 1..100, synced every 5 entries. */
-  private static FaultInjectingFileSystem syncedSingleSegmentLog(long seed) {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(seed);
+  private FaultInjectingFileSystem syncedSingleSegmentLog(long seed) {
+    FaultInjectingFileSystem fs = newFs(seed);
     try (WriteAheadLog wal = WriteAheadLog.open(config(fs, 64 << 10))) {
       for (long i = 1; i <= 100; i++) {
         appendRange(wal, i, i, 1);
@@ -101,7 +107,7 @@ class WalRecoveryTest {
     return fs;
   }
 
-  private static WalCorruptionException assertRefused(
+  private WalCorruptionException assertRefused(
       FaultInjectingFileSystem fs, Path file, long offset) {
     WalCorruptionException e =
         assertThrows(
@@ -180,7 +186,7 @@ class WalRecoveryTest {
   @Test
   void zeroedOrTornSectorsOfUnsyncedWritesAreRepaired() throws Exception {
     for (long seed = 0; seed < 50; seed++) {
-      FaultInjectingFileSystem fs = new FaultInjectingFileSystem(seed);
+      FaultInjectingFileSystem fs = newFs(seed);
       try (WriteAheadLog wal = WriteAheadLog.open(config(fs, 64 << 10))) {
         appendRange(wal, 1, 30, 1);
         wal.sync();
@@ -218,7 +224,7 @@ class WalRecoveryTest {
 
   @Test
   void validlyChecksummedIndexGapIsCorruption() throws Exception {
-    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(26);
+    FaultInjectingFileSystem fs = newFs(26);
     try (WriteAheadLog wal = WriteAheadLog.open(config(fs))) {
       appendRange(wal, 1, 5, 1);
       wal.sync();
