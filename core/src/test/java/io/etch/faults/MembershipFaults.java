@@ -14,7 +14,6 @@ import io.etch.cluster.Member;
 import io.etch.faults.FaultCluster.Role;
 import io.etch.storage.fs.FaultInjectingFileSystem.CrashMode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +132,7 @@ final class MembershipFaults {
       }
       if (learner != null) {
         if (d == Disturbance.PARTITION_DURING_PROMOTE) {
-          List<String> names = shuffled(cluster.names());
+          List<String> names = Draws.shuffled(random, cluster.names());
           List<String> side = names.subList(0, 1 + random.nextInt((names.size() - 1) / 2));
           cluster.network.partition(side);
           disturb(cluster.network::heal, 500 + random.nextInt(2_000));
@@ -332,7 +331,7 @@ final class MembershipFaults {
   private Outcome attempt(
       Change change, Function<Cluster, CompletableFuture<?>> call, String name, long id) {
     tick();
-    String through = pick(cluster.upMembers());
+    String through = Draws.pick(random, cluster.upMembers());
     EtcdNode n = through == null ? null : cluster.node(through);
     if (n == null) {
       pause(200);
@@ -382,7 +381,7 @@ final class MembershipFaults {
     long deadline = System.nanoTime() + LIST_DEADLINE_MS * 1_000_000L;
     while (System.nanoTime() - deadline < 0) {
       tick();
-      for (String m : shuffled(cluster.upMembers())) {
+      for (String m : Draws.shuffled(random, cluster.upMembers())) {
         EtcdNode n = cluster.node(m);
         if (n == null) {
           continue;
@@ -449,21 +448,6 @@ final class MembershipFaults {
     if (u != null) {
       u.run();
     }
-  }
-
-  private List<String> shuffled(List<String> names) {
-    List<String> out = new ArrayList<>(names);
-    for (int i = out.size() - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      String t = out.get(i);
-      out.set(i, out.get(j));
-      out.set(j, t);
-    }
-    return out;
-  }
-
-  private String pick(List<String> names) {
-    return names.isEmpty() ? null : names.get(random.nextInt(names.size()));
   }
 
   private static String first(List<String> names) {

@@ -111,7 +111,7 @@ final class Nemesis {
     String detail;
     switch (f) {
       case PARTITION -> {
-        List<String> shuffled = shuffled(names);
+        List<String> shuffled = Draws.shuffled(random, names);
         int minority = 1 + random.nextInt((names.size() - 1) / 2);
         List<String> side = shuffled.subList(0, minority);
         cluster.network.partition(side);
@@ -119,7 +119,7 @@ final class Nemesis {
         detail = "minority " + side;
       }
       case ASYMMETRIC -> {
-        List<String> shuffled = shuffled(names);
+        List<String> shuffled = Draws.shuffled(random, names);
         String from = shuffled.get(0);
         String to = shuffled.get(1);
         String leader = cluster.leader();
@@ -164,7 +164,7 @@ final class Nemesis {
         detail = base + " ms";
       }
       case PAUSE -> {
-        String m = pick(cluster.upMembers());
+        String m = Draws.pick(random, cluster.upMembers());
         if (m == null) {
           return;
         }
@@ -178,7 +178,8 @@ final class Nemesis {
         detail = m;
       }
       case CRASH -> {
-        String m = random.nextInt(3) == 0 ? cluster.leader() : pick(cluster.upMembers());
+        String m =
+            random.nextInt(3) == 0 ? cluster.leader() : Draws.pick(random, cluster.upMembers());
         if (m == null) {
           return;
         }
@@ -213,7 +214,7 @@ final class Nemesis {
         String leader = cluster.leader();
         List<String> others = new ArrayList<>(cluster.upMembers());
         others.remove(leader);
-        String target = pick(others);
+        String target = Draws.pick(random, others);
         if (leader == null || target == null) {
           return;
         }
@@ -247,21 +248,6 @@ final class Nemesis {
     pause(holdMs);
     undo.run();
     between.run();
-  }
-
-  private List<String> shuffled(List<String> names) {
-    List<String> out = new ArrayList<>(names);
-    for (int i = out.size() - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      String t = out.get(i);
-      out.set(i, out.get(j));
-      out.set(j, t);
-    }
-    return out;
-  }
-
-  private String pick(List<String> names) {
-    return names.isEmpty() ? null : names.get(random.nextInt(names.size()));
   }
 
   private void pause(long ms) {
