@@ -65,31 +65,6 @@ class MvccModelTest {
     runSequences(SOAK_SEQUENCES);
   }
 
-  private static void runSequences(int count) {
-    String fixed = System.getProperty("etch.seed");
-    if (fixed != null) {
-      runOne(Long.parseLong(fixed));
-      return;
-    }
-    long base = 0x5eed0000L;
-    for (int i = 0; i < count; i++) {
-      runOne(base + i);
-    }
-  }
-
-  private static void runOne(long seed) {
-    try {
-      new Sequence(seed).run();
-    } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError(
-          "MVCC model mismatch with seed "
-              + seed
-              + "; replay: ./mvnw -B -ntp -pl storage test -Dtest=MvccModelTest -Detch.seed="
-              + seed,
-          e);
-    }
-  }
-
   /** A view kept across later steps and what it returned at some revisions when it was taken. */
   private record PinnedView(MvccView view, long[] revisions, KeyValue[][] expected) {}
 
@@ -529,5 +504,14 @@ class MvccModelTest {
           });
       assertEquals(expected, actual, what + ": keys by lease");
     }
+  }
+
+  private static void runSequences(int count) {
+    SeededRuns.run(
+        "MVCC model mismatch",
+        MvccModelTest.class,
+        0x5eed0000L,
+        count,
+        seed -> new Sequence(seed).run());
   }
 }

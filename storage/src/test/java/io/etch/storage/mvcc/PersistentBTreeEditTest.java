@@ -27,14 +27,12 @@ class PersistentBTreeEditTest {
 
   @Test
   void treesOfEndedEditsNeverChange() {
-    String fixed = System.getProperty("etch.seed");
-    if (fixed != null) {
-      runOne(Long.parseLong(fixed));
-      return;
-    }
-    for (int i = 0; i < SEEDS; i++) {
-      runOne(0xed170000L + i);
-    }
+    SeededRuns.run(
+        "an ended edit's tree changed",
+        PersistentBTreeEditTest.class,
+        0xed170000L,
+        SEEDS,
+        PersistentBTreeEditTest::run);
   }
 
   @Test
@@ -61,20 +59,6 @@ class PersistentBTreeEditTest {
   }
 
   private record Ended(PersistentBTree<Integer> tree, TreeMap<String, Integer> content) {}
-
-  private static void runOne(long seed) {
-    try {
-      run(seed);
-    } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError(
-          "seed "
-              + seed
-              + "; replay: ./mvnw -B -ntp -pl storage test -Dtest=PersistentBTreeEditTest"
-              + " -Detch.seed="
-              + seed,
-          e);
-    }
-  }
 
   private static void run(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);

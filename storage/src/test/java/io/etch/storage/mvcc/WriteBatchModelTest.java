@@ -93,32 +93,6 @@ class WriteBatchModelTest {
     assertSame(before, store.view());
   }
 
-  private static void runSequences(int count) {
-    String fixed = System.getProperty("etch.seed");
-    if (fixed != null) {
-      runOne(Long.parseLong(fixed));
-      return;
-    }
-    long base = 0xba7c0000L;
-    for (int i = 0; i < count; i++) {
-      runOne(base + i);
-    }
-  }
-
-  private static void runOne(long seed) {
-    try {
-      new Sequence(seed).run();
-    } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError(
-          "write batch mismatch with seed "
-              + seed
-              + "; replay: ./mvnw -B -ntp -pl storage test -Dtest=WriteBatchModelTest"
-              + " -Detch.seed="
-              + seed,
-          e);
-    }
-  }
-
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -354,5 +328,14 @@ class WriteBatchModelTest {
         throw new AssertionError(e);
       }
     }
+  }
+
+  private static void runSequences(int count) {
+    SeededRuns.run(
+        "write batch mismatch",
+        WriteBatchModelTest.class,
+        0xba7c0000L,
+        count,
+        seed -> new Sequence(seed).run());
   }
 }
