@@ -11,14 +11,17 @@ import java.util.concurrent.CompletableFuture;
  * The replicated key-value store, shaped like jetcd's {@code KV}.
  *
  * <p>Every method returns at once; the future completes on the node's callback executor (never on a
- * Raft or network thread), after the operation is applied on this member. Failures complete it
- * exceptionally with an {@link io.etch.EtchException} subclass: {@code InvalidArgumentException},
- * {@code RequestTooLargeException} (key, size and limit), {@code QuotaExceededException} (writes
- * only), {@code CompactedException} / {@code FutureRevisionException} (reads at a revision,
- * compaction), {@code LeaseNotFoundException}, {@code KeyNotFoundException} (ignoreValue /
- * ignoreLease on a missing key), {@code RequestTimeoutException}, {@code NoLeaderException}, {@code
- * NodeClosedException}. Invalid arguments found before sending fail the future too; only a {@code
- * null} argument throws ({@link NullPointerException}).
+ * Raft or network thread), after the operation is applied on this member. One exception: a
+ * serializable {@link #get} of a single key (no range end) is served from local state on the
+ * calling thread, and the future it returns is already complete (stages attached to it run on the
+ * caller's thread). Failures complete it exceptionally with an {@link io.etch.EtchException}
+ * subclass: {@code InvalidArgumentException}, {@code RequestTooLargeException} (key, size and
+ * limit), {@code QuotaExceededException} (writes only), {@code CompactedException} / {@code
+ * FutureRevisionException} (reads at a revision, compaction), {@code LeaseNotFoundException},
+ * {@code KeyNotFoundException} (ignoreValue / ignoreLease on a missing key), {@code
+ * RequestTimeoutException}, {@code NoLeaderException}, {@code NodeClosedException}. Invalid
+ * arguments found before sending fail the future too; only a {@code null} argument throws ({@link
+ * NullPointerException}).
  *
  * <p>Writes are acknowledged once durable on a quorum and applied. Reads are linearizable unless
  * {@link GetOption#isSerializable()}. Every member accepts every call; followers forward to the

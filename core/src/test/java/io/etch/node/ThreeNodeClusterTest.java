@@ -2,11 +2,14 @@ package io.etch.node;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etch.ByteSequence;
 import io.etch.EtcdNode;
+import io.etch.FutureRevisionException;
 import io.etch.kv.GetResponse;
 import io.etch.options.GetOption;
 import io.etch.watch.Watch;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +73,31 @@ class ThreeNodeClusterTest {
           .until(() -> n.kv().get(bs("s"), SERIALIZABLE).join().count() == 1);
       assertEquals(bs("1"), n.kv().get(bs("s"), SERIALIZABLE).join().kvs().get(0).value());
     }
+  }
+
+  @Test
+  void aSerializablePointGetOnAFollowerIsCompleteOnReturn() {
+    EtcdNode leader = cluster.awaitLeader(cluster.nodes);
+    leader.kv().put(bs("p/1"), bs("one")).join();
+    EtcdNode follower = TestCluster.followers(leader, cluster.nodes).get(0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> follower.kv().get(bs("p/1"), SERIALIZABLE).join().count() == 1);
+    CompletableFuture<GetResponse> point = follower.kv().get(bs("p/1"), SERIALIZABLE);
+    assertTrue(point.isDone(), "a one-key serializable get is served on the calling thread");
+    assertEquals(bs("one"), point.join().kvs().get(0).value());
+    CompletableFuture<GetResponse> missing = follower.kv().get(bs("p/none"), SERIALIZABLE);
+    assertTrue(missing.isDone());
+    assertEquals(0, missing.join().count());
+    CompletableFuture<GetResponse> future =
+        follower
+            .kv()
+            .get(
+                bs("p/1"),
+                GetOption.builder().withRevision(1_000_000).withSerializable(true).build());
+    assertTrue(future.isCompletedExceptionally(), "errors are typed and complete on return too");
+    CompletionException e = assertThrows(CompletionException.class, future::join);
+    assertInstanceOf(FutureRevisionException.class, e.getCause());
   }
 
   @Test

@@ -130,7 +130,8 @@ final class NodeKV implements KV {
       return CompletableFuture.failedFuture(e);
     }
     if (option.isSerializable()) {
-      return services.serializableRead(() -> read(request));
+      // one key: bounded work, served on this thread (see LocalReads)
+      return services.serializableRead(() -> read(request), request.rangeEnd().length == 0);
     }
     return services.linearizableRead(() -> read(request));
   }

@@ -889,11 +889,12 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   }
 
   @Override
-  public CompletableFuture<GetResponse> serializableRead(Supplier<GetResponse> read) {
+  public CompletableFuture<GetResponse> serializableRead(
+      Supplier<GetResponse> read, boolean pointRead) {
     if (closed) {
       return CompletableFuture.failedFuture(closedError());
     }
-    return localReads.submit(read);
+    return pointRead ? localReads.serveHere(read) : localReads.submit(read);
   }
 
   @Override

@@ -29,8 +29,11 @@ interface NodeServices {
   /** Proposes an encoded request; the future completes (on the callback executor) once applied. */
   CompletableFuture<Object> propose(String operation, long requestId, byte[] payload);
 
-  /** Runs {@code read} on the callback executor against local state. */
-  CompletableFuture<GetResponse> serializableRead(Supplier<GetResponse> read);
+  /**
+   * Runs {@code read} against local state: on the calling thread when {@code pointRead} (the future
+   * returned is complete), otherwise on the callback executor.
+   */
+  CompletableFuture<GetResponse> serializableRead(Supplier<GetResponse> read, boolean pointRead);
 
   /** Runs {@code read} once a ReadIndex round confirmed, and this member applied, a read point. */
   CompletableFuture<GetResponse> linearizableRead(Supplier<GetResponse> read);

@@ -142,4 +142,38 @@ class LocalReadsTest {
     assertTrue(f.isDone());
     assertTrue(executor.tasks.isEmpty(), "no drain left scheduled once the queue is empty");
   }
+
+  @Test
+  void aPointReadIsServedOnTheCallingThreadWithoutTheExecutor() {
+    StepExecutor executor = new StepExecutor();
+    NodeMetrics metrics = new NodeMetrics("t", CLOCK, () -> 0);
+    LocalReads reads = new LocalReads(executor, metrics, 4);
+    Thread caller = Thread.currentThread();
+    Thread[] servedOn = new Thread[1];
+    CompletableFuture<GetResponse> f =
+        reads.serveHere(
+            () -> {
+              servedOn[0] = Thread.currentThread();
+              return response(3);
+            });
+    assertTrue(f.isDone(), "complete on return");
+    assertSame(caller, servedOn[0]);
+    assertEquals(3, f.join().header().revision());
+    assertTrue(executor.tasks.isEmpty(), "nothing handed to the executor");
+    assertEquals(1, metrics.requestLatency().get(Operation.RANGE).count());
+  }
+
+  @Test
+  void aFailingPointReadReturnsAFailedFutureAndCountsAsFailed() {
+    LocalReads reads = new LocalReads(new StepExecutor(), new NodeMetrics("t", CLOCK, () -> 0), 4);
+    IllegalStateException boom = new IllegalStateException("compacted");
+    CompletableFuture<GetResponse> f =
+        reads.serveHere(
+            () -> {
+              throw boom;
+            });
+    assertTrue(f.isCompletedExceptionally());
+    CompletionException e = assertThrows(CompletionException.class, f::join);
+    assertSame(boom, e.getCause());
+  }
 }
