@@ -23,7 +23,11 @@ import java.util.List;
  *       safety and can un-commit an entry (the simulation demonstrates both).
  *   <li>Apply {@link #committedEntries()} in order (install {@link #snapshot()} first if present);
  *       membership entries go through {@link RawNode#applyConfChange}. Serve {@link #readStates()}
- *       once the applied index reaches their index.
+ *       once the applied index reaches their index. Committed entries that were all durable in this
+ *       member's log before this Ready (none of them among {@link #entries()}), with no snapshot to
+ *       install and no membership change among them, may be handed to the state machine earlier, in
+ *       parallel with step 2, as etcd's server does: they are durable on a quorum and locally, so a
+ *       crash during the persist cannot take them back.
  *   <li>Call {@link RawNode#advance(Ready)} with this very object.
  * </ol>
  *

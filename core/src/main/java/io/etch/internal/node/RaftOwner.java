@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Process a {@code Ready} in the durability order: send {@code messagesBeforePersist},
  *       persist entries and hard state (syncing once), send {@code messagesAfterPersist}, apply
  *       membership changes to Raft, hand committed entries and confirmed reads to the applier,
- *       {@code advance}.
+ *       {@code advance}. Committed entries already durable here (the leader's, always) go to the
+ *       applier before the persist instead, so their apply and answers overlap the sync of the
+ *       entries proposed since ({@link #appliesBeforePersist}).
  * </ol>
  *
  * <h2>Snapshots</h2>
@@ -433,6 +435,20 @@ final class RaftOwner implements Agent, Inbound {
   private void processReady() {
     Ready rd = node.ready();
     send(rd.messagesBeforePersist());
+    List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
+    for (ReadState rs : rd.readStates()) {
+      ReadBatch batch = readsByContext.remove(readCounterOf(rs.requestContext()));
+      if (batch != null) {
+        barriers.add(new ReadBarrier(rs.index(), batch.reads));
+      }
+    }
+    boolean appliedEarly = false;
+    if (appliesBeforePersist(rd)) {
+      appliedEarly = applier.offer(new ApplyBatch(null, rd.committedEntries(), barriers));
+      if (appliedEarly && applierIdle != null) {
+        applierIdle.wake();
+      }
+    }
     SnapshotInstall install = null;
     long persistStartNs = clock.nanoTime();
     if (rd.snapshot() != null && !rd.snapshot().isEmpty()) {
@@ -461,17 +477,37 @@ final class RaftOwner implements Agent, Inbound {
         state.metrics.membershipChanged(e.index(), conf.voters(), conf.learners());
       }
     }
-    List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
-    for (ReadState rs : rd.readStates()) {
-      ReadBatch batch = readsByContext.remove(readCounterOf(rs.requestContext()));
-      if (batch != null) {
-        barriers.add(new ReadBarrier(rs.index(), batch.reads));
-      }
-    }
     held = rd;
-    heldBatch = new ApplyBatch(install, committed, barriers);
+    heldBatch =
+        appliedEarly
+            ? new ApplyBatch(null, List.of(), List.of())
+            : new ApplyBatch(install, committed, barriers);
     handOff();
     publish();
+  }
+
+  /**
+   * Whether {@code rd}'s committed entries may go to the applier before its persist, overlapping
+   * the apply with the sync as etcd's server does: every one of them is already durable in this
+   * member's log (at or below the log's last index before this persist, so none is among the
+   * entries to write), no snapshot is to be installed first, and none is a membership change (which
+   * waits for the durable commit, see {@link Ready#mustSync()}). Committed entries are durable on a
+   * quorum, so applying and answering them cannot be undone by this member's crash during the sync.
+   */
+  private boolean appliesBeforePersist(Ready rd) {
+    List<Entry> committed = rd.committedEntries();
+    if (committed.isEmpty() || (rd.snapshot() != null && !rd.snapshot().isEmpty())) {
+      return false;
+    }
+    if (committed.get(committed.size() - 1).index() > log.lastIndex()) {
+      return false;
+    }
+    for (int i = 0; i < committed.size(); i++) {
+      if (committed.get(i).type() == EntryType.CONF_CHANGE) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Hands the held Ready's work to the applier and advances it; false when the applier is full. */
