@@ -50,7 +50,7 @@ import org.openjdk.jmh.runner.IterationType;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 1, time = 3)
+@Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 2, time = 3)
 @Fork(1)
 public class NodeBenchmark {
@@ -137,6 +137,9 @@ public class NodeBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     LatencyReport.of(histogram, errors.get(), cpu.totalNs()).publish(caseName, members, inflight);
+    System.out.printf(
+        "%s members=%d inflight=%d: cpu us/op by thread group: %s%n",
+        caseName, members, inflight, cpu.breakdownPerOp(histogram.count()));
     cluster.close();
   }
 
