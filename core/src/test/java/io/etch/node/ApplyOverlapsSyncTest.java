@@ -7,22 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.etch.ByteSequence;
 import io.etch.EtcdNode;
 import io.etch.kv.PutResponse;
+import io.etch.storage.fs.ForwardingFileSystem;
+import io.etch.storage.fs.ForwardingStorageFile;
 import io.etch.storage.fs.MappedFileSystem;
 import io.etch.storage.fs.StorageFile;
-import io.etch.storage.fs.StorageFileSystem;
-import io.etch.storage.fs.WriteClaim;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,126 +118,35 @@ class ApplyOverlapsSyncTest {
   }
 
   /** The production file system, with the first WAL segment's syncs passing through a gate. */
-  static final class GatedFileSystem implements StorageFileSystem {
-    private final StorageFileSystem fs = new MappedFileSystem();
+  static final class GatedFileSystem extends ForwardingFileSystem {
     private final SyncGate gate;
 
     GatedFileSystem(SyncGate gate) {
+      super(new MappedFileSystem());
       this.gate = gate;
     }
 
     private StorageFile gated(StorageFile file) {
-      return FIRST_SEGMENT.matcher(file.path().getFileName().toString()).matches()
-          ? new GatedFile(file, gate)
-          : file;
-    }
-
-    @Override
-    public void createDirectories(Path d) throws IOException {
-      fs.createDirectories(d);
-    }
-
-    @Override
-    public List<String> list(Path d) throws IOException {
-      return fs.list(d);
-    }
-
-    @Override
-    public boolean exists(Path file) {
-      return fs.exists(file);
-    }
-
-    @Override
-    public long size(Path file) throws IOException {
-      return fs.size(file);
+      if (!FIRST_SEGMENT.matcher(file.path().getFileName().toString()).matches()) {
+        return file;
+      }
+      return new ForwardingStorageFile(file) {
+        @Override
+        public void sync() throws IOException {
+          gate.pass();
+          super.sync();
+        }
+      };
     }
 
     @Override
     public StorageFile createFixed(Path file, long sizeBytes) throws IOException {
-      return gated(fs.createFixed(file, sizeBytes));
+      return gated(super.createFixed(file, sizeBytes));
     }
 
     @Override
     public StorageFile openFixed(Path file) throws IOException {
-      return gated(fs.openFixed(file));
-    }
-
-    @Override
-    public StorageFile createGrowable(Path file) throws IOException {
-      return fs.createGrowable(file);
-    }
-
-    @Override
-    public StorageFile openGrowable(Path file) throws IOException {
-      return fs.openGrowable(file);
-    }
-
-    @Override
-    public void rename(Path from, Path to) throws IOException {
-      fs.rename(from, to);
-    }
-
-    @Override
-    public void delete(Path file) throws IOException {
-      fs.delete(file);
-    }
-
-    @Override
-    public void syncDirectory(Path d) throws IOException {
-      fs.syncDirectory(d);
-    }
-  }
-
-  private static final class GatedFile implements StorageFile {
-    private final StorageFile file;
-    private final SyncGate gate;
-
-    GatedFile(StorageFile file, SyncGate gate) {
-      this.file = file;
-      this.gate = gate;
-    }
-
-    @Override
-    public Path path() {
-      return file.path();
-    }
-
-    @Override
-    public long sizeBytes() {
-      return file.sizeBytes();
-    }
-
-    @Override
-    public void write(long position, DirectBuffer src, int srcOffset, int lengthBytes)
-        throws IOException {
-      file.write(position, src, srcOffset, lengthBytes);
-    }
-
-    @Override
-    public void claim(long position, int lengthBytes, WriteClaim claim) throws IOException {
-      file.claim(position, lengthBytes, claim);
-    }
-
-    @Override
-    public void commit(WriteClaim claim) throws IOException {
-      file.commit(claim);
-    }
-
-    @Override
-    public void read(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
-        throws IOException {
-      file.read(position, dst, dstOffset, lengthBytes);
-    }
-
-    @Override
-    public void sync() throws IOException {
-      gate.pass();
-      file.sync();
-    }
-
-    @Override
-    public void close() throws IOException {
-      file.close();
+      return gated(super.openFixed(file));
     }
   }
 }

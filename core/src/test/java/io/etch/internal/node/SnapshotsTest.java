@@ -11,9 +11,9 @@ import io.etch.raft.ConfState;
 import io.etch.raft.Entry;
 import io.etch.raft.EntryType;
 import io.etch.raft.HardState;
+import io.etch.storage.fs.ForwardingFileSystem;
 import io.etch.storage.fs.MappedFileSystem;
 import io.etch.storage.fs.StorageFile;
-import io.etch.storage.fs.StorageFileSystem;
 import io.etch.storage.mvcc.MvccConfig;
 import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.PutRequest;
@@ -42,8 +42,7 @@ class SnapshotsTest {
   private static final ConfState ONE = ConfState.of(new long[] {1}, new long[0]);
 
   /** Real files; the creation of a snapshot's temporary file waits for {@code release}. */
-  private static final class GatedFileSystem implements StorageFileSystem {
-    final StorageFileSystem fs = new MappedFileSystem();
+  private static final class GatedFileSystem extends ForwardingFileSystem {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     volatile String writerThread;
@@ -61,57 +60,11 @@ class SnapshotsTest {
           throw new IOException(e);
         }
       }
-      return fs.createGrowable(file);
+      return super.createGrowable(file);
     }
 
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-      fs.createDirectories(dir);
-    }
-
-    @Override
-    public List<String> list(Path dir) throws IOException {
-      return fs.list(dir);
-    }
-
-    @Override
-    public boolean exists(Path file) {
-      return fs.exists(file);
-    }
-
-    @Override
-    public long size(Path file) throws IOException {
-      return fs.size(file);
-    }
-
-    @Override
-    public StorageFile createFixed(Path file, long sizeBytes) throws IOException {
-      return fs.createFixed(file, sizeBytes);
-    }
-
-    @Override
-    public StorageFile openFixed(Path file) throws IOException {
-      return fs.openFixed(file);
-    }
-
-    @Override
-    public StorageFile openGrowable(Path file) throws IOException {
-      return fs.openGrowable(file);
-    }
-
-    @Override
-    public void rename(Path from, Path to) throws IOException {
-      fs.rename(from, to);
-    }
-
-    @Override
-    public void delete(Path file) throws IOException {
-      fs.delete(file);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) throws IOException {
-      fs.syncDirectory(dir);
+    GatedFileSystem() {
+      super(new MappedFileSystem());
     }
   }
 
