@@ -1,6 +1,5 @@
 package io.etch.storage.fs;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -50,13 +49,21 @@ public final class MappedFileSystem implements StorageFileSystem {
 
   /** A file system with explicit write path and pre-allocation (see the two enums). */
   public MappedFileSystem(WritePath writePath, Preallocation preallocation) {
+    this(writePath, preallocation, DirectChannels.JDK);
+  }
+
+  /** As {@link #MappedFileSystem(WritePath, Preallocation)}, opening O_DIRECT channels so. */
+  MappedFileSystem(
+      WritePath writePath, Preallocation preallocation, DirectChannels directChannels) {
     io.etch.storage.JvmFlags.requirePresent();
     this.writePath = java.util.Objects.requireNonNull(writePath, "writePath");
     this.preallocation = java.util.Objects.requireNonNull(preallocation, "preallocation");
+    this.directChannels = java.util.Objects.requireNonNull(directChannels, "directChannels");
   }
 
   private final WritePath writePath;
   private final Preallocation preallocation;
+  private final DirectChannels directChannels;
 
   /**
    * Directories whose file system refused O_DIRECT (logged once each; their files are written
@@ -126,7 +133,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       if (preallocation == Preallocation.SPARSE) {
         ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
-        return MappedStorageFile.open(file, writePath, true, directRefusal);
+        return MappedStorageFile.open(file, writePath, true, directRefusal, directChannels);
       }
       if (writePath != WritePath.DIRECT_DSYNC || !zeroFillDirect(file, sizeBytes)) {
         ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
@@ -137,7 +144,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         }
       }
     }
-    return MappedStorageFile.open(file, writePath, true, directRefusal);
+    return MappedStorageFile.open(file, writePath, true, directRefusal, directChannels);
   }
 
   /**
@@ -158,7 +165,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         return false; // MappedStorageFile.open reports it
       }
       blockBytes = (int) block;
-      direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+      direct = directChannels.open(file, false);
     } catch (IOException | UnsupportedOperationException e) {
       directRefusal.refused(file, e);
       return false;
@@ -188,7 +195,7 @@ public final class MappedFileSystem implements StorageFileSystem {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    return MappedStorageFile.open(file, writePath, false, directRefusal);
+    return MappedStorageFile.open(file, writePath, false, directRefusal, directChannels);
   }
 
   @Override
