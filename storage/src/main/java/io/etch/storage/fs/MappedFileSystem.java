@@ -27,19 +27,21 @@ import org.slf4j.LoggerFactory;
  * page-aligned capacity, which must never happen to a damaged file being inspected). They are
  * pre-allocated by writing zeros (not by extending a sparse file) so that later syncs only have
  * data to flush, never block allocations, and so that unwritten space reads as zeros after any
- * crash. Stateless; one instance may be shared.
+ * crash. One instance may be shared; its only state is the set of directories whose file system
+ * refused O_DIRECT.
  */
 public final class MappedFileSystem implements StorageFileSystem {
   private static final Logger LOG = LoggerFactory.getLogger(MappedFileSystem.class);
   private static final int ZERO_CHUNK_BYTES = 1 << 20;
 
   /**
-   * Checks that the JVM has the flags chronicle-bytes needs for mapping ({@link
-   * io.etch.storage.JvmFlags}), so a missing flag fails here with its name rather than deep inside
-   * a mapping call.
+   * The default: {@link WritePath#DIRECT_DSYNC} (falling back to {@link WritePath#BUFFERED_CHANNEL}
+   * by itself where the file system refuses O_DIRECT), zero-filled files. Checks that the JVM has
+   * the flags chronicle-bytes needs for mapping ({@link io.etch.storage.JvmFlags}), so a missing
+   * flag fails here with its name rather than deep inside a mapping call.
    */
   public MappedFileSystem() {
-    this(WritePath.BUFFERED_CHANNEL);
+    this(WritePath.DIRECT_DSYNC);
   }
 
   /** A file system writing mapped files through {@code writePath} (see {@link WritePath}). */
