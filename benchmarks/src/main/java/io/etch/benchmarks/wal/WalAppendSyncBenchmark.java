@@ -101,7 +101,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * visible within a short run). Files live under {@code -Detch.bench.dir} (default {@code
  * benchmarks/target/wal-bench}), on the same file system as the build.
  *
- * <p><b>Figures</b> (docs/storage-wal.md, "The node on DIRECT_DSYNC"): three runs of
+ * <p><b>Figures</b> (docs/storage-wal.md, "The node on DIRECT_DSYNC"): runs of
  *
  * <pre>
  * java -Djmh.ignoreLock=true -Detch.bench.perRecordRounds=false -Detch.bench.secondary=false \
@@ -109,13 +109,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *     'io.etch.benchmarks.wal.WalAppendSyncBenchmark.interleaved' -wi 1 -w 3 -i 6 -r 5
  * </pre>
  *
- * on 2026-11-22 00:28-00:37 UTC (2 shared cores, load average 9-20; floor median 175-920 µs per
+ * on 2026-11-22 00:28-00:50 UTC (2 shared cores, load average 9-21; floor median 175-920 µs per
  * batch), median of the paired per-round ratios to the batched floor / sum ratio, {@code wal} (the
  * node, {@code DIRECT_DSYNC}): batch 1 <b>0.999-1.054</b> / 0.75-1.08; batch 16 <b>1.022-1.049</b>
- * / 0.96-1.16; batch 256 <b>0.966-0.984</b> / 0.99-1.04. {@code walBuffered} (the node's mode
- * before): 0.961-0.997, 0.976-0.991, 0.903-0.995. At 256 the log's own framing (13.5-15.9 µs per
- * batch measured alone, 9-15 µs above the direct floor's CPU) is what keeps the median below the
- * floor; {@code baselineDirect} (the same write without the log) measured 1.011-1.076.
+ * / 0.96-1.16; batch 256 <b>0.966-0.984</b> / 0.94-1.04 (five runs, two of them 256 only with
+ * {@code -p batch=256 -i 10}). {@code walBuffered} (the node's mode before): 0.961-0.997,
+ * 0.976-0.991, 0.903-0.995. At 256 the log's own framing (13.3-15.9 µs per batch measured alone,
+ * 9-15 µs above the direct floor's CPU) is what keeps the median below the floor; {@code
+ * baselineDirect} (the same write without the log) measured 1.011-1.076.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
