@@ -51,12 +51,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * methods' ops/s is the ratio of their record throughput.
  *
  * <ul>
- *   <li>{@code wal}: the log as the node runs it ({@code MemberDataDir.openLog} in core): {@link
- *       WriteAheadLog#append} x batch + {@link WriteAheadLog#sync()} on mapped 16 MiB segments,
- *       default {@link WritePath#BUFFERED_CHANNEL} (one positional write per sync, then fdatasync
- *       through {@code FileChannel.force(false)}), the next segment zero-filled ahead of need on a
+ *   <li>{@code wal}: the log as the node runs it ({@code MemberDataDir.openLog} in core, on the
+ *       default {@code new MappedFileSystem()}): {@link WriteAheadLog#append} x batch + {@link
+ *       WriteAheadLog#sync()} on mapped 16 MiB segments written through {@link
+ *       WritePath#DIRECT_DSYNC} (the block-aligned write-behind buffer goes out with one O_DIRECT |
+ *       O_DSYNC write per sync: no page cache, the write is the barrier; the partly filled last
+ *       block is rewritten by the next sync), the next segment zero-filled ahead of need on a
  *       {@link WalConfig.Builder#preallocationExecutor} (a single thread, as the node's). The other
  *       WAL contenders differ from it in one setting each.
+ *   <li>{@code walBuffered}: {@code wal} on {@link WritePath#BUFFERED_CHANNEL}, the node's mode
+ *       before: one positional write of the write-behind buffer per sync, then fdatasync through
+ *       {@code FileChannel.force(false)}; exactly the floor's system calls.
  *   <li>{@code walInline}: {@code wal} without an executor (the library default): the appending
  *       thread fills the next segment in synced 1 MiB steps after its syncs.
  *   <li>{@code walCpuOnly}: the log with {@link SyncPolicy#NEVER} on one 512 MiB segment (no roll
@@ -64,13 +69,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       its pages are never written back to the disk the others use): the log's own work (framing,
  *       checksums, index; the copy into the page cache when its 1 MiB buffer fills) without the
  *       barrier.
- *   <li>{@code walSparse}: {@code wal} on {@link Preallocation#SPARSE} segments (length set, no
- *       zeros written).
- *   <li>{@code walDsync}: {@code wal} with {@link WritePath#BUFFERED_DSYNC}: the buffered frames go
- *       out with one positional write on an O_DSYNC channel, which is itself the barrier.
- *   <li>{@code walDirect}: {@code wal} with {@link WritePath#DIRECT_DSYNC}: the block-aligned
- *       buffer goes out with one O_DIRECT | O_DSYNC write per sync (no page cache, the write is the
- *       barrier); the partly filled last block is rewritten by the next sync.
+ *   <li>{@code walSparse}: {@code walBuffered} on {@link Preallocation#SPARSE} segments (length
+ *       set, no zeros written).
+ *   <li>{@code walDsync}: {@code walBuffered} with {@link WritePath#BUFFERED_DSYNC}: the buffered
+ *       frames go out with one positional write on an O_DSYNC channel, which is itself the barrier.
  *   <li>{@code walMappedWrites}: the same with {@link WritePath#MAPPED_MEMORY} (appends are memory
  *       copies into the mapping).
  *   <li>{@code baselinePreallocated}: the same frame bytes (296 per record) written with one {@link
@@ -98,6 +100,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * WAL segment size (default the node's 16 MiB; smaller makes segment rolls, and so pre-allocation,
  * visible within a short run). Files live under {@code -Detch.bench.dir} (default {@code
  * benchmarks/target/wal-bench}), on the same file system as the build.
+ *
+ * <p><b>Figures</b> (docs/storage-wal.md, "The node on DIRECT_DSYNC"): runs of
+ *
+ * <pre>
+ * java -Djmh.ignoreLock=true -Detch.bench.perRecordRounds=false -Detch.bench.secondary=false \
+ *     -Detch.bench.direct=true &lt;etch.jvm.flags&gt; -jar benchmarks/target/benchmarks.jar \
+ *     'io.etch.benchmarks.wal.WalAppendSyncBenchmark.interleaved' -wi 1 -w 3 -i 6 -r 5
+ * </pre>
+ *
+ * on 2026-11-22 00:28-00:50 UTC (2 shared cores, load average 9-21; floor median 175-920 µs per
+ * batch), median of the paired per-round ratios to the batched floor / sum ratio, {@code wal} (the
+ * node, {@code DIRECT_DSYNC}): batch 1 <b>0.999-1.054</b> / 0.75-1.08; batch 16 <b>1.022-1.049</b>
+ * / 0.96-1.16; batch 256 <b>0.966-0.984</b> / 0.94-1.04 (five runs, two of them 256 only with
+ * {@code -p batch=256 -i 10}). {@code walBuffered} (the node's mode before): 0.961-0.997,
+ * 0.976-0.991, 0.903-0.995. At 256 the log's own framing (13.3-15.9 µs per batch measured alone,
+ * 9-15 µs above the direct floor's CPU) is what keeps the median below the floor; {@code
+ * baselineDirect} (the same write without the log) measured 1.011-1.076.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -133,8 +152,8 @@ public class WalAppendSyncBenchmark {
   private WriteAheadLog walCpuOnly;
   private WriteAheadLog walDsync;
   private long nextDsyncIndex;
-  private WriteAheadLog walDirect;
-  private long nextDirectIndex;
+  private WriteAheadLog walBuffered;
+  private long nextBufferedIndex;
   private long nextCpuOnlyIndex;
   private long nextSparseIndex;
   private long nextInlineIndex;
@@ -211,10 +230,10 @@ public class WalAppendSyncBenchmark {
         WriteAheadLog.open(
             nodeConfig("wal-dsync", new MappedFileSystem(WritePath.BUFFERED_DSYNC)).build());
     nextDsyncIndex = walDsync.lastIndex() + 1;
-    walDirect =
+    walBuffered =
         WriteAheadLog.open(
-            nodeConfig("wal-direct", new MappedFileSystem(WritePath.DIRECT_DSYNC)).build());
-    nextDirectIndex = walDirect.lastIndex() + 1;
+            nodeConfig("wal-buffered", new MappedFileSystem(WritePath.BUFFERED_CHANNEL)).build());
+    nextBufferedIndex = walBuffered.lastIndex() + 1;
     // one large segment, no executor, on tmpfs when there is one: it never rolls within a trial
     // and its never-synced pages are not written back, so it adds no disk I/O that would disturb
     // the other contenders
@@ -307,7 +326,7 @@ public class WalAppendSyncBenchmark {
     walSparse.close();
     walCpuOnly.close();
     walDsync.close();
-    walDirect.close();
+    walBuffered.close();
     preallocationThread.shutdown();
     preallocated.close();
     if (direct != null) {
@@ -333,18 +352,18 @@ public class WalAppendSyncBenchmark {
   private static final int FLOOR_MAPPED = 5;
   private static final int WAL_CPU_ONLY = 6;
   private static final int FLOOR_DIRECT = 7;
-  private static final int WAL_DIRECT = 8;
+  private static final int WAL_BUFFERED = 8;
 
   private static final String[] CONTENDERS = {
-    "wal (node: next segment prepared on an executor)",
+    "wal (node: DIRECT_DSYNC, segment prepared ahead)",
     "batched floor",
     "wal, inline stepwise pre-allocation (no executor)",
     "per-record write+force loop",
-    "wal (node) on O_DSYNC writes",
+    "wal (node) on BUFFERED_DSYNC writes",
     "batched floor on a mapped file (A/A control)",
     "wal work without the barrier (SyncPolicy.NEVER)",
     "O_DIRECT|O_DSYNC write of the same bytes (no page cache)",
-    "wal (node) on DIRECT_DSYNC (O_DIRECT|O_DSYNC)"
+    "wal (node) on BUFFERED_CHANNEL (pwrite+fdatasync)"
   };
 
   private void printRatios() {
@@ -467,31 +486,32 @@ public class WalAppendSyncBenchmark {
       case PER_RECORD -> perRecordRounds;
       case WAL_INLINE, WAL_DSYNC -> secondaryRounds;
       case FLOOR_DIRECT -> directRounds;
-      case WAL_DIRECT -> walDirectRounds;
+      case WAL_BUFFERED -> walBufferedRounds;
       default -> true;
     };
   }
 
   /**
    * Whether the node's WAL on {@link WritePath#DIRECT_DSYNC} runs in the rounds ({@code
-   * -Detch.bench.walDirect=false} leaves it out).
+   * -Detch.bench.walBuffered=false} leaves it out).
    */
-  private final boolean walDirectRounds =
-      Boolean.parseBoolean(System.getProperty("etch.bench.walDirect", "true"));
+  private final boolean walBufferedRounds =
+      Boolean.parseBoolean(System.getProperty("etch.bench.walBuffered", "true"));
 
   private long rounds;
 
   /**
    * One batch through each contender back to back, in a freshly shuffled order, timing each: the
-   * node's WAL ({@code wal}: next segment prepared on an executor, the node's segment size), the
-   * batched floor ({@code baselinePreallocated}), the WAL without an executor ({@code walInline}),
-   * the per-record loop (unless {@code -Detch.bench.perRecordRounds=false}), the node's WAL on
-   * O_DSYNC writes ({@code walDsync}; it and {@code walInline} unless {@code
-   * -Detch.bench.secondary=false}), the floor on a mapped file ({@code baselineMapped}, an A/A
-   * control of the floor) and the WAL's work without a barrier ({@code walCpuOnly}: what the log
-   * adds on top of the I/O). All see the same disk conditions (the machine is shared), so the ratio
-   * of their times is meaningful even when absolute figures drift. Sum and median paired ratios are
-   * printed at the end of the trial.
+   * node's WAL ({@code wal}: {@code DIRECT_DSYNC}, next segment prepared on an executor, the node's
+   * segment size), the same on {@code BUFFERED_CHANNEL} ({@code walBuffered}, unless {@code
+   * -Detch.bench.walBuffered=false}), the batched floor ({@code baselinePreallocated}), the WAL
+   * without an executor ({@code walInline}), the per-record loop (unless {@code
+   * -Detch.bench.perRecordRounds=false}), the node's WAL on O_DSYNC writes ({@code walDsync}; it
+   * and {@code walInline} unless {@code -Detch.bench.secondary=false}), the floor on a mapped file
+   * ({@code baselineMapped}, an A/A control of the floor) and the WAL's work without a barrier
+   * ({@code walCpuOnly}: what the log adds on top of the I/O). All see the same disk conditions
+   * (the machine is shared), so the ratio of their times is meaningful even when absolute figures
+   * drift. Sum and median paired ratios are printed at the end of the trial.
    */
   @Benchmark
   public long interleaved(InterleavedNanos nanos) throws IOException {
@@ -518,7 +538,7 @@ public class WalAppendSyncBenchmark {
             case WAL_DSYNC -> walDsync();
             case FLOOR_MAPPED -> baselineMapped();
             case FLOOR_DIRECT -> baselineDirect();
-            case WAL_DIRECT -> walDirect();
+            case WAL_BUFFERED -> walBuffered();
             default -> walCpuOnly();
           };
       long elapsed = System.nanoTime() - start;
@@ -581,12 +601,12 @@ public class WalAppendSyncBenchmark {
    * O_DSYNC, the partial last block rewritten by the next sync.
    */
   @Benchmark
-  public long walDirect() {
+  public long walBuffered() {
     for (int i = 0; i < batch; i++) {
-      walDirect.append(nextDirectIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
+      walBuffered.append(nextBufferedIndex++, 1, (byte) 0, payload, 0, PAYLOAD_BYTES);
     }
-    walDirect.sync();
-    return nextDirectIndex;
+    walBuffered.sync();
+    return nextBufferedIndex;
   }
 
   /**

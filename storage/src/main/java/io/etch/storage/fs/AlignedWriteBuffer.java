@@ -22,7 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * block is completed with the file's bytes after it (known zeros past {@code zerosFrom}, otherwise
  * read from the file) and written whole, and it <em>stays</em> in the buffer, so the next
  * write-back rewrites it from its first byte with the new bytes appended. When the buffer is full,
- * only the block holding the next position is kept (moved to the front).
+ * only the block holding the next position is kept (moved to the front); a sync's write-back does
+ * that early, once less than a quarter of the buffer is free, so that a batch normally fits without
+ * a write-back before its sync.
  *
  * <p><b>Why rewriting a block never damages what was synced before.</b> The blocks rewritten by a
  * write-back hold, before the first modified byte, exactly the bytes the previous write-back put on
@@ -51,6 +53,14 @@ final class AlignedWriteBuffer {
     void readFile(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
         throws IOException;
   }
+
+  /**
+   * A sync's write-back that leaves less than 1/this of the buffer free also moves the last block
+   * to the front (a copy of one block, no I/O: everything is written). Appends then find room
+   * without a write-back of their own in the middle of a batch, which would be a second write per
+   * sync and, not being the barrier, would make the next sync force as well.
+   */
+  static final int COMPACT_WHEN_FREE_BELOW = 4;
 
   private final BlockIo io;
   private final int blockBytes;
@@ -189,6 +199,9 @@ final class AlignedWriteBuffer {
     blocks.limit(to).position(from);
     io.writeBlocks(blocks, start + from, barrier);
     zerosFrom = Math.max(zerosFrom, end);
+    if (barrier && filled > capacity - capacity / COMPACT_WHEN_FREE_BELOW) {
+      keepBlockOf(end);
+    }
   }
 
   /** Returns the buffer offset for {@code lengthBytes} at {@code position}, making room first. */

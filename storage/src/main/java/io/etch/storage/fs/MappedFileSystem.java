@@ -1,6 +1,5 @@
 package io.etch.storage.fs;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,19 +27,21 @@ import org.slf4j.LoggerFactory;
  * page-aligned capacity, which must never happen to a damaged file being inspected). They are
  * pre-allocated by writing zeros (not by extending a sparse file) so that later syncs only have
  * data to flush, never block allocations, and so that unwritten space reads as zeros after any
- * crash. Stateless; one instance may be shared.
+ * crash. One instance may be shared; its only state is the set of directories whose file system
+ * refused O_DIRECT.
  */
 public final class MappedFileSystem implements StorageFileSystem {
   private static final Logger LOG = LoggerFactory.getLogger(MappedFileSystem.class);
   private static final int ZERO_CHUNK_BYTES = 1 << 20;
 
   /**
-   * Checks that the JVM has the flags chronicle-bytes needs for mapping ({@link
-   * io.etch.storage.JvmFlags}), so a missing flag fails here with its name rather than deep inside
-   * a mapping call.
+   * The default: {@link WritePath#DIRECT_DSYNC} (falling back to {@link WritePath#BUFFERED_CHANNEL}
+   * by itself where the file system refuses O_DIRECT), zero-filled files. Checks that the JVM has
+   * the flags chronicle-bytes needs for mapping ({@link io.etch.storage.JvmFlags}), so a missing
+   * flag fails here with its name rather than deep inside a mapping call.
    */
   public MappedFileSystem() {
-    this(WritePath.BUFFERED_CHANNEL);
+    this(WritePath.DIRECT_DSYNC);
   }
 
   /** A file system writing mapped files through {@code writePath} (see {@link WritePath}). */
@@ -50,13 +51,21 @@ public final class MappedFileSystem implements StorageFileSystem {
 
   /** A file system with explicit write path and pre-allocation (see the two enums). */
   public MappedFileSystem(WritePath writePath, Preallocation preallocation) {
+    this(writePath, preallocation, DirectChannels.JDK);
+  }
+
+  /** As {@link #MappedFileSystem(WritePath, Preallocation)}, opening O_DIRECT channels so. */
+  MappedFileSystem(
+      WritePath writePath, Preallocation preallocation, DirectChannels directChannels) {
     io.etch.storage.JvmFlags.requirePresent();
     this.writePath = java.util.Objects.requireNonNull(writePath, "writePath");
     this.preallocation = java.util.Objects.requireNonNull(preallocation, "preallocation");
+    this.directChannels = java.util.Objects.requireNonNull(directChannels, "directChannels");
   }
 
   private final WritePath writePath;
   private final Preallocation preallocation;
+  private final DirectChannels directChannels;
 
   /**
    * Directories whose file system refused O_DIRECT (logged once each; their files are written
@@ -126,7 +135,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       if (preallocation == Preallocation.SPARSE) {
         ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
-        return MappedStorageFile.open(file, writePath, true, directRefusal);
+        return MappedStorageFile.open(file, writePath, true, directRefusal, directChannels);
       }
       if (writePath != WritePath.DIRECT_DSYNC || !zeroFillDirect(file, sizeBytes)) {
         ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes));
@@ -137,7 +146,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         }
       }
     }
-    return MappedStorageFile.open(file, writePath, true, directRefusal);
+    return MappedStorageFile.open(file, writePath, true, directRefusal, directChannels);
   }
 
   /**
@@ -158,7 +167,7 @@ public final class MappedFileSystem implements StorageFileSystem {
         return false; // MappedStorageFile.open reports it
       }
       blockBytes = (int) block;
-      direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+      direct = directChannels.open(file, false);
     } catch (IOException | UnsupportedOperationException e) {
       directRefusal.refused(file, e);
       return false;
@@ -188,7 +197,7 @@ public final class MappedFileSystem implements StorageFileSystem {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    return MappedStorageFile.open(file, writePath, false, directRefusal);
+    return MappedStorageFile.open(file, writePath, false, directRefusal, directChannels);
   }
 
   @Override

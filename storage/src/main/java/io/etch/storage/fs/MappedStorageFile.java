@@ -1,6 +1,5 @@
 package io.etch.storage.fs;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -132,7 +131,11 @@ final class MappedStorageFile implements StorageFile {
    * holds only zeros (just created), which the direct path uses to complete blocks without reads.
    */
   static MappedStorageFile open(
-      Path path, WritePath writePath, boolean zeroFilled, DirectRefusal refusal)
+      Path path,
+      WritePath writePath,
+      boolean zeroFilled,
+      DirectRefusal refusal,
+      DirectChannels directChannels)
       throws IOException {
     long sizeBytes = java.nio.file.Files.size(path);
     if (sizeBytes <= 0 || sizeBytes > Integer.MAX_VALUE) {
@@ -154,8 +157,9 @@ final class MappedStorageFile implements StorageFile {
         dsyncChannel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
       } else if (writePath == WritePath.DIRECT_DSYNC) {
         blockBytes = directBlockBytes(path, sizeBytes, refusal);
-        dsyncChannel = blockBytes > 0 ? openDirect(path, true, refusal) : null;
-        plainChannel = dsyncChannel != null ? openDirect(path, false, refusal) : null;
+        dsyncChannel = blockBytes > 0 ? openDirect(path, true, refusal, directChannels) : null;
+        plainChannel =
+            dsyncChannel != null ? openDirect(path, false, refusal, directChannels) : null;
         if (dsyncChannel != null && plainChannel == null) {
           dsyncChannel.close();
           dsyncChannel = null;
@@ -215,12 +219,10 @@ final class MappedStorageFile implements StorageFile {
    * Opens {@code path} with O_DIRECT (and O_DSYNC if {@code dsync}), or returns null if the file
    * system refuses.
    */
-  private static FileChannel openDirect(Path path, boolean dsync, DirectRefusal refusal) {
+  private static FileChannel openDirect(
+      Path path, boolean dsync, DirectRefusal refusal, DirectChannels directChannels) {
     try {
-      return dsync
-          ? FileChannel.open(
-              path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)
-          : FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+      return directChannels.open(path, dsync);
     } catch (IOException | UnsupportedOperationException e) {
       refusal.refused(path, e);
       return null;

@@ -8,7 +8,8 @@ public enum WritePath {
   /**
    * Writes are collected in a 1 MiB write-behind buffer and handed to the kernel with one
    * positional {@code FileChannel.write} per sync (or when the buffer fills or a read overlaps it).
-   * No page faults on the write path: measured fastest on ext4, and the default.
+   * No page faults on the write path. The default until {@link #DIRECT_DSYNC} measured faster
+   * (docs/storage-wal.md); what that one falls back to where O_DIRECT is refused.
    */
   BUFFERED_CHANNEL,
   /**
@@ -40,7 +41,9 @@ public enum WritePath {
    * of writing with O_DSYNC; the first sync after opening forces too (the zero-fill). If the file
    * system refuses O_DIRECT (tmpfs on old kernels, some overlay file systems: the open or the first
    * write fails), the directory's files are written as on {@link #BUFFERED_CHANNEL}, logged once as
-   * a warning.
+   * a warning. The default of {@link MappedFileSystem#MappedFileSystem()}: measured faster than
+   * {@link #BUFFERED_CHANNEL} at every batch size; its cost is that reads of entries older than the
+   * buffer come from the disk (see docs/storage-wal.md).
    */
   DIRECT_DSYNC
 }

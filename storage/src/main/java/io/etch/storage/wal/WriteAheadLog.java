@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
  * are framed as {@link WalRecordDescriptor} draws: length, CRC32C, the previous record's CRC32C (a
  * chain across records and segments, as in etcd), the durable offset at append time, type, body.
  * Appending an entry claims its frame's bytes from the segment file ({@link WriteClaim}) and
- * encodes it there in place (by default {@link io.etch.storage.fs.WritePath#BUFFERED_CHANNEL}: the
- * claim is the next bytes of a write-behind buffer written with one positional write per sync, read
- * back through the mapping; chosen by measurement), so an append allocates nothing and copies its
- * payload once; when a frame does not fit, the segment is synced and a new one created durably
- * (temp file, sync, rename, directory sync) starting with a header and a copy of the latest hard
- * state and snapshot marker, so that old segments can be deleted whole without losing them.
+ * encodes it there in place (by default {@link io.etch.storage.fs.WritePath#DIRECT_DSYNC}: the
+ * claim is the next bytes of a block-aligned write-behind buffer written with one O_DIRECT |
+ * O_DSYNC positional write per sync, older bytes read back through the mapping; chosen by
+ * measurement), so an append allocates nothing and copies its payload once; when a frame does not
+ * fit, the segment is synced and a new one created durably (temp file, sync, rename, directory
+ * sync) starting with a header and a copy of the latest hard state and snapshot marker, so that old
+ * segments can be deleted whole without losing them.
  *
  * <p><b>Durability contract (group commit).</b> {@code append*} methods are <em>not</em> durable:
  * they only make the record readable. {@link #sync()} makes every record appended before it

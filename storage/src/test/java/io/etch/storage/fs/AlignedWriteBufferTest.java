@@ -129,4 +129,57 @@ class AlignedWriteBufferTest {
     buffer.flush(true);
     assertArrayEquals(image, disk);
   }
+
+  /**
+   * Batches of appends, each followed by a sync's write-back, as the log does them: a sync that
+   * leaves less than a quarter of the buffer free moves the last block to the front, so no batch
+   * ever needs a write-back of its own (one write per sync, always the barrier), the last block
+   * stays readable from the buffer and the disk ends up equal to what was written.
+   */
+  @Test
+  void syncsMakeRoomSoABatchNeedsNoWriteBackOfItsOwn() throws Exception {
+    int blockBytes = 4096;
+    byte[] disk = new byte[4 << 20];
+    byte[] image = new byte[disk.length];
+    int[] writes = new int[2]; // [barrier, other]
+    AlignedWriteBuffer.BlockIo io =
+        new AlignedWriteBuffer.BlockIo() {
+          @Override
+          public void writeBlocks(ByteBuffer blocks, long position, boolean barrier) {
+            assertEquals(0, position % blockBytes);
+            assertEquals(0, blocks.remaining() % blockBytes);
+            blocks.get(disk, (int) position, blocks.remaining());
+            writes[barrier ? 0 : 1]++;
+          }
+
+          @Override
+          public void readFile(
+              long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes) {
+            dst.putBytes(dstOffset, disk, (int) position, lengthBytes);
+          }
+        };
+    AlignedWriteBuffer buffer = new AlignedWriteBuffer(io, blockBytes, disk.length, 0, 64 << 10);
+    Random random = new Random(3);
+    UnsafeBuffer record = new UnsafeBuffer(new byte[296]);
+    int position = 0;
+    int batches = 0;
+    while (position + 64 * record.capacity() < disk.length) {
+      int batch = 1 + random.nextInt(64); // up to 18.5 KiB: fits in the quarter left free
+      for (int i = 0; i < batch; i++) {
+        random.nextBytes(record.byteArray());
+        buffer.write(position, record, 0, record.capacity());
+        record.getBytes(0, image, position, record.capacity());
+        position += record.capacity();
+      }
+      buffer.flush(true);
+      batches++;
+      int tail = position % blockBytes == 0 ? blockBytes : position % blockBytes;
+      UnsafeBuffer last = new UnsafeBuffer(new byte[tail]); // at least the last block is kept
+      assertTrue(buffer.read(position - tail, last, 0, tail));
+      assertArrayEquals(Arrays.copyOfRange(image, position - tail, position), last.byteArray());
+    }
+    assertEquals(batches, writes[0], "one write per sync");
+    assertEquals(0, writes[1], "no write-back in the middle of a batch");
+    assertArrayEquals(image, disk);
+  }
 }
