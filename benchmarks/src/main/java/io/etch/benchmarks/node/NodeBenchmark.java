@@ -137,6 +137,9 @@ public class NodeBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     LatencyReport.of(histogram, errors.get(), cpu.totalNs()).publish(caseName, members, inflight);
+    System.out.printf(
+        "%s members=%d inflight=%d: cpu us/op by thread group: %s%n",
+        caseName, members, inflight, cpu.groupsPerOp(histogram.count() + errors.get()));
     cluster.close();
   }
 
