@@ -404,6 +404,16 @@ public final class PersistentBTree<V> {
   static final class Edit {
     /** The scratch of this edit's updates, one at a time (writer thread only). */
     private Mutation mutation;
+
+    /**
+     * The key array the tree holds for the key of this edit's last update: the one already in the
+     * tree when the key was present (equal to the caller's, not the same array), else the caller's.
+     * Sharing it (in the head index, in events) lets the caller's copy die young and makes an index
+     * probe an identity match.
+     */
+    byte[] lastKey() {
+      return mutation == null ? null : mutation.treeKey;
+    }
   }
 
   /** Per-update scratch: the edit, whether a key was added and the right half of a split. */
@@ -412,6 +422,9 @@ public final class PersistentBTree<V> {
     boolean added;
     Node splitRight;
     byte[] splitKey;
+
+    /** The tree's own array for the updated key (see {@link Edit#lastKey()}). */
+    byte[] treeKey;
 
     Mutation(Edit edit) {
       this.edit = edit;
@@ -430,6 +443,7 @@ public final class PersistentBTree<V> {
         m.added = false;
         m.splitRight = null;
         m.splitKey = null;
+        m.treeKey = null;
       }
       return m;
     }
@@ -449,6 +463,7 @@ public final class PersistentBTree<V> {
       if (value == null) {
         throw new IllegalArgumentException("update function returned null");
       }
+      m.treeKey = i >= 0 ? n.keys[i] : key;
       return putInLeaf(n, i, key, value, m);
     }
     int ci = n.childIndex(key);

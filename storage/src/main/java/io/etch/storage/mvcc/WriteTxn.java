@@ -217,20 +217,23 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
     }
     Version cur = putPrevious;
     Version v = putVersion;
-    recordHead(r.key(), v);
+    // under a batch's edit: the key array the tree already held (an identity match in the head
+    // index, and the request's copy is garbage at once)
+    byte[] key = edit != null ? edit.lastKey() : r.key();
+    recordHead(key, v);
     putPrevious = null;
     putVersion = null;
     nextSub++;
     if (putNewHead) {
-      approxBytes += MvccView.KEY_OVERHEAD_BYTES + r.key().length;
+      approxBytes += MvccView.KEY_OVERHEAD_BYTES + key.length;
     }
     if (cur == null) {
       liveKeys++;
     }
     versions++;
     approxBytes += v.sizeBytes();
-    KeyValue prev = cur == null ? null : cur.toKeyValue(r.key(), false);
-    events.add(new Event(EventType.PUT, v.toKeyValue(r.key(), false), prev, v.revision()));
+    KeyValue prev = cur == null ? null : cur.toKeyValue(key, false);
+    events.add(new Event(EventType.PUT, v.toKeyValue(key, false), prev, v.revision()));
     return new PutResponse(main, r.prevKv() ? prev : null);
   }
 
