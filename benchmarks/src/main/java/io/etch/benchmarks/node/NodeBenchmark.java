@@ -139,7 +139,7 @@ public class NodeBenchmark {
     LatencyReport.of(histogram, errors.get(), cpu.totalNs()).publish(caseName, members, inflight);
     System.out.printf(
         "%s members=%d inflight=%d: cpu us/op by thread group: %s%n",
-        caseName, members, inflight, cpu.breakdownPerOp(histogram.count()));
+        caseName, members, inflight, cpu.breakdownPerOp(histogram.count() + errors.get()));
     cluster.close();
   }
 

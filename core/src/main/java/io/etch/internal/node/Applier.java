@@ -7,10 +7,12 @@ import io.etch.QuotaExceededException;
 import io.etch.RequestTimeoutException;
 import io.etch.internal.backup.BackupPoint;
 import io.etch.internal.membership.MembershipTable;
+import io.etch.internal.request.AppliedRequest;
 import io.etch.internal.request.DedupTable;
 import io.etch.internal.request.Request;
 import io.etch.internal.request.RequestDecoder;
 import io.etch.internal.request.RequestHeader;
+import io.etch.internal.request.RequestKind;
 import io.etch.kv.CompactResponse;
 import io.etch.kv.Header;
 import io.etch.maintenance.AlarmMember;
@@ -22,7 +24,9 @@ import io.etch.raft.EntryType;
 import io.etch.storage.mvcc.DeleteRangeResponse;
 import io.etch.storage.mvcc.Event;
 import io.etch.storage.mvcc.MvccConfig;
+import io.etch.storage.mvcc.MvccException;
 import io.etch.storage.mvcc.MvccStore;
+import io.etch.storage.mvcc.PutRequest;
 import io.etch.storage.mvcc.PutResponse;
 import io.etch.storage.mvcc.RestoredStore;
 import io.etch.storage.mvcc.TxnResponse;
@@ -62,8 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The puts, deletes and txns (those naming no lease) of consecutive entries go into one store
  * write batch ({@link BatchedWrites}): each keeps its own revision and events, but their view,
- * watch events, callers' answers and applied index are released together at the end of the {@link
- * ApplyBatch} (or before an entry of another kind).
+ * watch events, callers' answers and applied index are released together once the {@link
+ * ApplyBatch}es queued at the start of a duty cycle are applied (or before an entry of another
+ * kind).
  *
  * <p>Reads wait in a queue ordered by read index and run (on the callback executor, against the
  * store's then-current view) once {@code appliedIndex >= readIndex}.
@@ -100,6 +105,13 @@ final class Applier implements Agent {
   private long lastSnapshotIndex;
   private final long quotaBytes;
   private final LinkedHashSet<AlarmMember> alarms = new LinkedHashSet<>();
+
+  /** Whether {@link #alarms} holds a NOSPACE alarm (checked by every put). */
+  private boolean noSpace;
+
+  /** The entry being applied, decoded (refilled per entry). */
+  private final AppliedRequest decoded = new AppliedRequest();
+
   private final DedupTable dedup;
   private final RequestDecoder decoder;
   private final PendingRegistry pending;
@@ -186,6 +198,9 @@ final class Applier implements Agent {
   @Override
   public int doWork() {
     int work = queue.drain(this::apply, MAX_BATCHES_PER_CYCLE);
+    // the puts and deletes of every batch drained went into one store write batch: the more the
+    // owner handed over since the last cycle, the fewer tree nodes each write copies
+    writes.flush();
     work += releaseReads();
     work += leaseCalls.doWork() + leaseDriver.doWork();
     work += backups.answer();
@@ -355,7 +370,17 @@ final class Applier implements Agent {
         throw new UncheckedIOException(e);
       }
     }
+    alarmsChanged();
+  }
+
+  /** Publishes the raised alarms and notes whether a NOSPACE alarm is among them. */
+  private void alarmsChanged() {
     state.alarms = List.copyOf(alarms);
+    boolean full = false;
+    for (AlarmMember alarm : alarms) {
+      full |= alarm.alarm() == AlarmType.NOSPACE;
+    }
+    noSpace = full;
   }
 
   private void apply(ApplyBatch batch) {
@@ -363,13 +388,16 @@ final class Applier implements Agent {
       writes.flush();
       install(batch.snapshot());
     }
-    for (Entry entry : batch.entries()) {
-      long startNs = clock.nanoTime();
+    List<Entry> entries = batch.entries();
+    long startNs = clock.nanoTime();
+    for (int i = 0, n = entries.size(); i < n; i++) {
+      Entry entry = entries.get(i);
       apply(entry);
-      state.metrics.applied(entry.index(), clock.nanoTime() - startNs);
       writes.applied(entry.index());
+      long endNs = clock.nanoTime(); // one clock read per entry: its end is the next one's start
+      state.metrics.applied(entry.index(), endNs - startNs);
+      startNs = endNs;
     }
-    writes.flush(); // puts and deletes of the batch's entries went into one store write batch
     state.leaseCount = leases.size();
     barriers.addAll(batch.reads());
   }
@@ -414,9 +442,9 @@ final class Applier implements Agent {
     if (entry.type() != EntryType.NORMAL) {
       return;
     }
-    Request request;
+    AppliedRequest request = decoded;
     try {
-      request = decoder.decode(entry.data());
+      decoder.decodeForApply(entry.data(), request);
     } catch (DecodingException e) {
       LOG.warn("member {} skips undecodable entry {}: {}", roleName, entry.index(), e.getMessage());
       return;
@@ -424,15 +452,23 @@ final class Applier implements Agent {
     if (!batched(request)) {
       writes.flush(); // the others read or write the store outside the write batch
     }
-    RequestHeader header = request.header();
-    if (dedup.contains(header)) {
-      LOG.debug("member {} skips duplicate request {}", roleName, header);
+    long origin = request.memberId();
+    long requestId = request.requestId();
+    if (dedup.contains(origin, requestId)) {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "member {} skips duplicate request {}", roleName, new RequestHeader(origin, requestId));
+      }
       return;
     }
+    boolean answered = origin == memberId;
     Object response = null;
     RuntimeException error = null;
     try {
-      response = execute(request, header.memberId() == memberId);
+      response =
+          request.kind() == RequestKind.PUT
+              ? put(request.put(), answered)
+              : execute(request.request(), answered);
     } catch (EtchException e) {
       error = e;
     } catch (RuntimeException e) {
@@ -440,9 +476,9 @@ final class Applier implements Agent {
       LOG.error("member {} failed to apply entry {}", roleName, entry.index(), e);
       error = e;
     }
-    dedup.record(header, APPLIED);
-    if (header.memberId() == memberId) {
-      PendingProposal proposal = pending.removeProposal(header.requestId());
+    dedup.record(origin, requestId, APPLIED);
+    if (answered) {
+      PendingProposal proposal = pending.removeProposal(requestId);
       if (proposal != null) {
         writes.complete(proposal, response, error);
       }
@@ -450,24 +486,33 @@ final class Applier implements Agent {
   }
 
   /**
-   * Applies one request; the response is built only when {@code answered} (this member originated
-   * the request, so a caller may wait for it), else null.
+   * Applies a put (decoded straight into the store's request); the response is built only when
+   * {@code answered}, else null.
+   */
+  private Object put(PutRequest put, boolean answered) {
+    checkSpace(stores.store());
+    leases.checkAttachable(put.lease());
+    WriteResult<PutResponse> w;
+    try {
+      w = writes.batch().put(put);
+    } catch (MvccException e) {
+      throw StoreErrors.translate(e, 0);
+    }
+    leases.afterWrite(w.events());
+    published(w.events());
+    return answered
+        ? StoreMapping.putResponse(header(w.response().revision()), w.response())
+        : null;
+  }
+
+  /**
+   * Applies one request other than a put; the response is built only when {@code answered} (this
+   * member originated the request, so a caller may wait for it), else null.
    */
   private Object execute(Request request, boolean answered) {
     MvccStore store = stores.store();
     return switch (request.kind()) {
-      case PUT -> {
-        Op.PutOp op = ((Request.Put) request).op();
-        checkSpace(store);
-        leases.checkAttachable(op);
-        WriteResult<PutResponse> w =
-            StoreErrors.call(() -> writes.batch().put(StoreMapping.put(op)), 0);
-        leases.afterWrite(w.events());
-        published(w.events());
-        yield answered
-            ? StoreMapping.putResponse(header(w.response().revision()), w.response())
-            : null;
-      }
+      case PUT -> put(StoreMapping.put(((Request.Put) request).op()), answered);
       case DELETE_RANGE -> {
         Op.DeleteOp op = ((Request.DeleteRange) request).op();
         WriteResult<DeleteRangeResponse> w =
@@ -519,7 +564,7 @@ final class Applier implements Agent {
         } else {
           alarms.remove(alarm.alarm());
         }
-        state.alarms = List.copyOf(alarms);
+        alarmsChanged();
         yield new AlarmResponse(header(store.revision()), state.alarms);
       }
       case LEASE_GRANT -> leases.grant((Request.LeaseGrant) request, store);
@@ -535,20 +580,18 @@ final class Applier implements Agent {
    * Whether the request goes into the store write batch: puts, deletes, and txns naming no lease
    * (the lease check of one that does evaluates its compares on the store itself).
    */
-  private static boolean batched(Request request) {
+  private static boolean batched(AppliedRequest request) {
     return switch (request.kind()) {
       case PUT, DELETE_RANGE -> true;
-      case TXN -> !LeaseApply.namesLease(((Request.Txn) request).op());
+      case TXN -> !LeaseApply.namesLease(((Request.Txn) request.request()).op());
       case COMPACT, ALARM, LEASE_GRANT, LEASE_REVOKE, LEASE_CHECKPOINT -> false;
     };
   }
 
   /** etcd: while a NOSPACE alarm is raised, requests that may add data fail. */
   private void checkSpace(MvccStore store) {
-    for (AlarmMember alarm : alarms) {
-      if (alarm.alarm() == AlarmType.NOSPACE) {
-        throw new QuotaExceededException(quotaBytes, store.view().approxBytes());
-      }
+    if (noSpace) {
+      throw new QuotaExceededException(quotaBytes, store.view().approxBytes());
     }
   }
 

@@ -19,15 +19,16 @@ import java.util.concurrent.Executor;
  * last of them: so the applier makes the puts, deletes and txns of consecutive entries in one write
  * batch (each entry still gets its own revision and events) and, on {@link #flush()}, publishes the
  * batch's view, then hands the watch hub each entry's events in revision order, then completes the
- * callers' futures in log order, then advances the applied index. That is the order a write made
- * alone has too (view, events, caller, applied index), per entry.
+ * callers' futures in log order (one callback-executor task per flush: {@link CompletionBatch}),
+ * then advances the applied index. That is the order a write made alone has too (view, events,
+ * caller, applied index), per entry.
  *
  * <h2>When it flushes</h2>
  *
- * At the end of every {@link ApplyBatch}, after {@value #MAX_WRITES} entries, and before any entry
- * that reads the store directly or outside a batch (the applier calls {@link #flush()} before
- * compactions, txns naming a lease, lease and membership entries, alarms and snapshot installs), so
- * those see every earlier entry.
+ * At the end of every applier duty cycle (after the {@link ApplyBatch}es it drained), after {@value
+ * #MAX_WRITES} entries, and before any entry that reads the store directly or outside a batch (the
+ * applier calls {@link #flush()} before compactions, txns naming a lease, lease and membership
+ * entries, alarms and snapshot installs), so those see every earlier entry.
  *
  * <p>Applier thread only.
  */
@@ -117,18 +118,41 @@ final class BatchedWrites {
       hubs.hub().onApplied(written.get(0).revision().main(), written);
     }
     events.clear();
-    for (int i = 0; i < completions; i++) {
-      completeNow(proposals[i], responses[i], errors[i]);
-      proposals[i] = null;
-      responses[i] = null;
-      errors[i] = null;
-    }
-    completions = 0;
+    answer();
     entries = 0;
     if (appliedIndex >= 0) {
       state.appliedIndex = appliedIndex;
       appliedIndex = -1;
     }
+  }
+
+  /**
+   * Claims the waiting proposals and hands their answers to the callback executor in tasks of up to
+   * {@link CompletionBatch#MAX_ANSWERS} ({@link CompletionBatch}), in log order.
+   */
+  private void answer() {
+    CompletionBatch answers = null;
+    for (int i = 0; i < completions; i++) {
+      PendingProposal proposal = proposals[i];
+      RuntimeException error = errors[i];
+      if (proposal.claimAnswer(error != null)) {
+        if (answers == null) {
+          answers = new CompletionBatch(Math.min(completions - i, CompletionBatch.MAX_ANSWERS));
+        }
+        answers.add(proposal, responses[i], error);
+        if (answers.isFull()) {
+          answers.submit(callbacks);
+          answers = null;
+        }
+      }
+      proposals[i] = null;
+      responses[i] = null;
+      errors[i] = null;
+    }
+    if (answers != null && !answers.isEmpty()) {
+      answers.submit(callbacks);
+    }
+    completions = 0;
   }
 
   private void completeNow(PendingProposal proposal, Object response, RuntimeException error) {

@@ -132,7 +132,12 @@ final class LeaseApply {
 
   /** Before a put changes the store: its lease must be live. */
   void checkAttachable(Op.PutOp put) {
-    lessor.checkAttachable(put.option().leaseId());
+    checkAttachable(put.option().leaseId());
+  }
+
+  /** Before a put naming {@code leaseId} (0: none) changes the store: the lease must be live. */
+  void checkAttachable(long leaseId) {
+    lessor.checkAttachable(leaseId);
   }
 
   /**
@@ -181,9 +186,19 @@ final class LeaseApply {
     return store.txn(probe).response().succeeded();
   }
 
-  /** After a write: attachments follow the store's events. */
+  /**
+   * After a write: attachments follow the store's events. A put that names no lease over a version
+   * that carried none (or over no version) changes no attachment, since a key is attached exactly
+   * when its live version carries a lease: it is skipped (the common put, on every member).
+   */
   void afterWrite(List<Event> written) {
-    for (Event e : written) {
+    for (int i = 0, n = written.size(); i < n; i++) {
+      Event e = written.get(i);
+      if (e.type() == EventType.PUT
+          && e.kv().lease() == 0
+          && (e.prevKv() == null || e.prevKv().lease() == 0)) {
+        continue;
+      }
       ByteSequence key = ByteSequence.wrap(e.kv().key());
       if (e.type() == EventType.DELETE) {
         lessor.detach(key);

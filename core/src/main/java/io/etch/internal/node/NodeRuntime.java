@@ -386,8 +386,10 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             config.clock()::nanoTime));
     snapshotThread.start();
 
+    // every batch handed over wakes the applier, so it parks for the longest bound at once: a
+    // ladder of microsecond parks would only add context switches between two batches
     WakeableIdleStrategy applierIdle =
-        new WakeableIdleStrategy(WakeableIdleStrategy.MIN_PARK_NS, RaftOwner.MAX_PARK_NS);
+        new WakeableIdleStrategy(RaftOwner.MAX_PARK_NS, RaftOwner.MAX_PARK_NS);
     owner.applierIdle(applierIdle);
     applierRunner = new AgentRunner(applierIdle, this::onAgentError, null, applier);
     AgentRunner.startOnThread(applierRunner);

@@ -50,6 +50,29 @@ abstract class Pending<R> {
   }
 
   /**
+   * Claims it to be answered by a {@link CompletionBatch} (the applier's batch of answers) and
+   * records its metrics: true when this caller won, and must then hand it to a task on the callback
+   * executor that calls {@link #completeClaimed} or {@link #failClaimed}.
+   */
+  final boolean claimAnswer(boolean failed) {
+    if (!claim()) {
+      return false;
+    }
+    metrics.requestDone(operation, startNs, failed);
+    return true;
+  }
+
+  /** Completes a future {@link #claimAnswer} claimed; on the callback executor only. */
+  final void completeClaimed(R result) {
+    future.complete(result);
+  }
+
+  /** Fails a future {@link #claimAnswer} claimed; on the callback executor only. */
+  final void failClaimed(RuntimeException error) {
+    future.completeExceptionally(error);
+  }
+
+  /**
    * Computes the result here (the caller is already on the callback executor) and completes the
    * future with it, or with the typed error it throws.
    */

@@ -26,24 +26,38 @@ final class StoreErrors {
   static <T> T call(Supplier<T> operation, long requestedRevision) {
     try {
       return operation.get();
-    } catch (io.etch.storage.mvcc.CompactedException e) {
-      throw new CompactedException(e.compactedRevision(), requestedRevision);
-    } catch (io.etch.storage.mvcc.FutureRevisionException e) {
-      throw new FutureRevisionException(e.requestedRevision(), e.currentRevision());
-    } catch (io.etch.storage.mvcc.KeyNotFoundException e) {
-      throw new KeyNotFoundException(ByteSequence.wrap(e.key()));
-    } catch (io.etch.storage.mvcc.TooManyTxnOpsException e) {
-      throw new TooManyTxnOpsException(e.count(), e.limit());
-    } catch (io.etch.storage.mvcc.DuplicateKeyInTxnException e) {
-      throw new DuplicateKeyInTxnException(ByteSequence.wrap(e.key()));
-    } catch (KeyTooLargeException e) {
-      throw new RequestTooLargeException(ByteSequence.wrap(e.key()), e.sizeBytes(), e.limitBytes());
-    } catch (ValueTooLargeException e) {
-      throw new RequestTooLargeException(ByteSequence.wrap(e.key()), e.sizeBytes(), e.limitBytes());
-    } catch (io.etch.storage.mvcc.InvalidArgumentException e) {
-      throw new InvalidArgumentException("request", e.getMessage());
     } catch (MvccException e) {
-      throw new InvalidArgumentException("request", e.getMessage());
+      throw translate(e, requestedRevision);
+    }
+  }
+
+  /**
+   * The public typed exception for a store exception (what {@link #call} throws for it), for
+   * callers on a hot path that catch {@link MvccException} themselves instead of passing a lambda.
+   *
+   * @param requestedRevision the revision the request asked for (for {@code CompactedException})
+   */
+  static RuntimeException translate(MvccException error, long requestedRevision) {
+    try {
+      throw error;
+    } catch (io.etch.storage.mvcc.CompactedException e) {
+      return new CompactedException(e.compactedRevision(), requestedRevision);
+    } catch (io.etch.storage.mvcc.FutureRevisionException e) {
+      return new FutureRevisionException(e.requestedRevision(), e.currentRevision());
+    } catch (io.etch.storage.mvcc.KeyNotFoundException e) {
+      return new KeyNotFoundException(ByteSequence.wrap(e.key()));
+    } catch (io.etch.storage.mvcc.TooManyTxnOpsException e) {
+      return new TooManyTxnOpsException(e.count(), e.limit());
+    } catch (io.etch.storage.mvcc.DuplicateKeyInTxnException e) {
+      return new DuplicateKeyInTxnException(ByteSequence.wrap(e.key()));
+    } catch (KeyTooLargeException e) {
+      return new RequestTooLargeException(
+          ByteSequence.wrap(e.key()), e.sizeBytes(), e.limitBytes());
+    } catch (ValueTooLargeException e) {
+      return new RequestTooLargeException(
+          ByteSequence.wrap(e.key()), e.sizeBytes(), e.limitBytes());
+    } catch (MvccException e) {
+      return new InvalidArgumentException("request", e.getMessage());
     }
   }
 }

@@ -109,8 +109,11 @@ public final class DedupTable {
 
   /** Whether the request was applied (and is still remembered). */
   public boolean contains(RequestHeader header) {
-    long memberId = header.memberId();
-    long requestId = header.requestId();
+    return contains(header.memberId(), header.requestId());
+  }
+
+  /** As {@link #contains(RequestHeader)} for the request {@code requestId} of {@code memberId}. */
+  public boolean contains(long memberId, long requestId) {
     boolean found = find(memberId, requestId) >= 0;
     if (!found) {
       missMemberId = memberId;
@@ -127,6 +130,14 @@ public final class DedupTable {
    *     duplicates) or its outcome alone is larger than {@code maxOutcomeBytes}
    */
   public void record(RequestHeader header, byte[] outcome) {
+    record(header.memberId(), header.requestId(), outcome);
+  }
+
+  /**
+   * As {@link #record(RequestHeader, byte[])} for the request {@code requestId} of {@code
+   * memberId}.
+   */
+  public void record(long memberId, long requestId, byte[] outcome) {
     Objects.requireNonNull(outcome, "outcome");
     if (outcome.length > maxOutcomeBytes) {
       throw new IllegalStateException(
@@ -135,16 +146,14 @@ public final class DedupTable {
               + " bytes is larger than the table's maxOutcomeBytes of "
               + maxOutcomeBytes);
     }
-    long memberId = header.memberId();
-    long requestId = header.requestId();
     boolean knownMiss = missValid && missMemberId == memberId && missRequestId == requestId;
     missValid = false;
     if (!knownMiss && find(memberId, requestId) >= 0) {
       throw new IllegalStateException(
           "request "
-              + Long.toHexString(header.requestId())
+              + Long.toHexString(requestId)
               + " of member "
-              + Long.toHexString(header.memberId())
+              + Long.toHexString(memberId)
               + " is already recorded");
     }
     while (size == maxEntries || outcomeBytes + outcome.length > maxOutcomeBytes) {

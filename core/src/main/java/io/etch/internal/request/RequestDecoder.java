@@ -14,6 +14,7 @@ import io.etch.op.Op;
 import io.etch.options.DeleteOption;
 import io.etch.options.GetOption;
 import io.etch.options.PutOption;
+import io.etch.storage.mvcc.PutRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -60,6 +61,38 @@ public final class RequestDecoder {
     return decode(wrapper, 0, payload.length);
   }
 
+  /**
+   * Decodes a whole payload for the applier into {@code out}: a put straight into the store's
+   * {@link PutRequest} (no {@link Op} tree, no option objects, no header object), every other kind
+   * as {@link #decode(byte[])} would. Accepts and rejects exactly the payloads {@link
+   * #decode(byte[])} does, with the same {@link DecodingException}; a put comes out as the {@link
+   * PutRequest} the applier would have mapped {@link #decode(byte[])}'s {@link Op.PutOp} into.
+   */
+  public void decodeForApply(byte[] payload, AppliedRequest out) {
+    Objects.requireNonNull(payload, "payload");
+    wrapper.wrap(payload);
+    this.buffer = wrapper;
+    this.start = 0;
+    this.end = payload.length;
+    this.position = 0;
+    try {
+      RequestKind kind = header();
+      if (kind == RequestKind.PUT) {
+        long memberId = headerFlyweight.memberId();
+        long requestId = headerFlyweight.requestId();
+        PutRequest put = storePut();
+        requireEnd();
+        out.put(memberId, requestId, put);
+      } else {
+        Request request = body(kind);
+        requireEnd();
+        out.other(request);
+      }
+    } finally {
+      this.buffer = null;
+    }
+  }
+
   /** Decodes the {@code length} bytes of {@code source} at {@code offset}. */
   public Request decode(DirectBuffer source, int offset, int length) {
     Objects.requireNonNull(source, "source");
@@ -84,6 +117,13 @@ public final class RequestDecoder {
   }
 
   private Request decodeRequest() {
+    Request request = body(header());
+    requireEnd();
+    return request;
+  }
+
+  /** Checks the header at {@code start} and positions after it; returns the kind. */
+  private RequestKind header() {
     require("header", RequestDescriptor.HEADER_LENGTH);
     headerFlyweight.wrap(buffer, start);
     if (headerFlyweight.version() != RequestDescriptor.VERSION) {
@@ -102,32 +142,38 @@ public final class RequestDecoder {
     if (headerFlyweight.reserved() != 0) {
       throw fail("reserved", start + 2, "reserved bits set: " + headerFlyweight.reserved());
     }
+    position = start + RequestDescriptor.HEADER_LENGTH;
+    return kind;
+  }
+
+  /** The body of a request of {@code kind} at {@code position} (after the header). */
+  private Request body(RequestKind kind) {
     RequestHeader header =
         new RequestHeader(headerFlyweight.memberId(), headerFlyweight.requestId());
-    position = start + RequestDescriptor.HEADER_LENGTH;
-    Request request =
-        switch (kind) {
-          case PUT -> new Request.Put(header, putOp());
-          case DELETE_RANGE -> new Request.DeleteRange(header, deleteOp());
-          case TXN -> new Request.Txn(header, txnOp(1));
-          case COMPACT -> {
-            long revision = getLong("compact.revision");
-            boolean physical = (flags("compact.flags", 1) & 1) != 0;
-            yield new Request.Compact(header, revision, physical);
-          }
-          case LEASE_GRANT -> {
-            long leaseId = getLong("leaseGrant.leaseId");
-            long ttlSeconds = getLong("leaseGrant.ttlSeconds");
-            yield new Request.LeaseGrant(header, leaseId, ttlSeconds);
-          }
-          case LEASE_REVOKE -> new Request.LeaseRevoke(header, getLong("leaseRevoke.leaseId"));
-          case LEASE_CHECKPOINT -> new Request.LeaseCheckpoints(header, checkpoints());
-          case ALARM -> alarm(header);
-        };
+    return switch (kind) {
+      case PUT -> new Request.Put(header, putOp());
+      case DELETE_RANGE -> new Request.DeleteRange(header, deleteOp());
+      case TXN -> new Request.Txn(header, txnOp(1));
+      case COMPACT -> {
+        long revision = getLong("compact.revision");
+        boolean physical = (flags("compact.flags", 1) & 1) != 0;
+        yield new Request.Compact(header, revision, physical);
+      }
+      case LEASE_GRANT -> {
+        long leaseId = getLong("leaseGrant.leaseId");
+        long ttlSeconds = getLong("leaseGrant.ttlSeconds");
+        yield new Request.LeaseGrant(header, leaseId, ttlSeconds);
+      }
+      case LEASE_REVOKE -> new Request.LeaseRevoke(header, getLong("leaseRevoke.leaseId"));
+      case LEASE_CHECKPOINT -> new Request.LeaseCheckpoints(header, checkpoints());
+      case ALARM -> alarm(header);
+    };
+  }
+
+  private void requireEnd() {
     if (position != end) {
       throw fail("end", position, (end - position) + " trailing bytes after the body");
     }
-    return request;
   }
 
   private Request.Alarm alarm(RequestHeader header) {
@@ -161,12 +207,43 @@ public final class RequestDecoder {
     return out;
   }
 
+  /**
+   * A put body straight as the store's request. The common put (no flags, a lease id that is not
+   * negative, a key) passes every check the builders make, so it is built at once; any other goes
+   * through {@link #putOp(int, ByteSequence, ByteSequence, long, int)}, the builders' checks and
+   * their errors included, and is mapped field by field.
+   */
+  private PutRequest storePut() {
+    int at = position;
+    byte[] key = rawBytes("put.key", limits.maxKeyBytes());
+    byte[] value = rawBytes("put.value", limits.maxValueBytes());
+    long leaseId = getLong("put.leaseId");
+    int flags = flags("put.flags", 3);
+    if (flags == 0 && leaseId >= 0 && key.length > 0) {
+      return new PutRequest(key, value, leaseId, false, false, false);
+    }
+    Op.PutOp op = putOp(at, ByteSequence.wrap(key), ByteSequence.wrap(value), leaseId, flags);
+    PutOption option = op.option();
+    return new PutRequest(
+        op.key().unsafeBytes(),
+        op.value().unsafeBytes(),
+        option.leaseId(),
+        option.isPrevKv(),
+        option.isIgnoreValue(),
+        option.isIgnoreLease());
+  }
+
   private Op.PutOp putOp() {
     int at = position;
     ByteSequence key = bytes("put.key", limits.maxKeyBytes());
     ByteSequence value = bytes("put.value", limits.maxValueBytes());
     long leaseId = getLong("put.leaseId");
     int flags = flags("put.flags", 3);
+    return putOp(at, key, value, leaseId, flags);
+  }
+
+  /** A put op from its decoded fields, through the builders and their checks. */
+  private Op.PutOp putOp(int at, ByteSequence key, ByteSequence value, long leaseId, int flags) {
     if (flags == 0 && leaseId == 0) {
       // the common put: the shared default options (what the builder would build, checks passed)
       try {
@@ -324,7 +401,18 @@ public final class RequestDecoder {
     return bytesOf(field, at, length, maxBytes);
   }
 
+  private byte[] rawBytes(String field, int maxBytes) {
+    int at = position;
+    require(field, ".length", Integer.BYTES);
+    int length = getInt(field);
+    return rawBytesOf(field, at, length, maxBytes);
+  }
+
   private ByteSequence bytesOf(String field, int at, int length, int maxBytes) {
+    return ByteSequence.wrap(rawBytesOf(field, at, length, maxBytes));
+  }
+
+  private byte[] rawBytesOf(String field, int at, int length, int maxBytes) {
     if (length < 0) {
       throw fail(field, at, "negative length " + length);
     }
@@ -335,7 +423,7 @@ public final class RequestDecoder {
     byte[] out = new byte[length];
     buffer.getBytes(position, out);
     position += length;
-    return ByteSequence.wrap(out);
+    return out;
   }
 
   /** Reads a count and checks it against {@code limit} and the bytes its elements need at least. */

@@ -48,7 +48,10 @@ final class SyncedGroup {
 
   /** Calls {@code sink} for every synced watcher whose range contains {@code key}. */
   void match(byte[] key, Consumer<WatcherState> sink) {
-    List<WatcherState> exact = byKey.get(ByteSequence.wrap(key));
+    if (size == 0) {
+      return; // no watcher: every applied put of a member without watchers ends here
+    }
+    List<WatcherState> exact = byKey.isEmpty() ? null : byKey.get(ByteSequence.wrap(key));
     if (exact != null) {
       for (int i = 0, n = exact.size(); i < n; i++) {
         sink.accept(exact.get(i));

@@ -172,7 +172,7 @@ public final class MvccStore {
   }
 
   private <R> WriteResult<R> commit(WriteTxn w, R response) {
-    List<Event> events = w.events();
+    List<Event> events = w.eventsCopy();
     if (w.changed()) {
       MvccView v = current;
       heads.publishTo(v.heads()); // before the view (see HeadIndex)

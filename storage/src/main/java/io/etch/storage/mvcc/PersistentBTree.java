@@ -338,7 +338,7 @@ public final class PersistentBTree<V> {
     if (value == null) {
       throw new IllegalArgumentException("null values are not stored; use remove");
     }
-    Mutation m = new Mutation(edit);
+    Mutation m = Mutation.of(edit);
     return withRoot(put(root, key, value, m), m);
   }
 
@@ -357,7 +357,7 @@ public final class PersistentBTree<V> {
    * changes (it runs at the leaf, before any node is written).
    */
   PersistentBTree<V> update(byte[] key, Function<? super V, ? extends V> fn, Edit edit) {
-    Mutation m = new Mutation(edit);
+    Mutation m = Mutation.of(edit);
     return withRoot(update(root, key, fn, m), m);
   }
 
@@ -401,7 +401,20 @@ public final class PersistentBTree<V> {
    * A batch of updates that may change the nodes it created in place (see the class comment). An
    * identity token: the writer creates one per batch and stops passing it when the batch ends.
    */
-  static final class Edit {}
+  static final class Edit {
+    /** The scratch of this edit's updates, one at a time (writer thread only). */
+    private Mutation mutation;
+
+    /**
+     * The key array the tree holds for the key of this edit's last update: the one already in the
+     * tree when the key was present (equal to the caller's, not the same array), else the caller's.
+     * Sharing it (in the head index, in events) lets the caller's copy die young and makes an index
+     * probe an identity match.
+     */
+    byte[] lastKey() {
+      return mutation == null ? null : mutation.treeKey;
+    }
+  }
 
   /** Per-update scratch: the edit, whether a key was added and the right half of a split. */
   private static final class Mutation {
@@ -410,8 +423,29 @@ public final class PersistentBTree<V> {
     Node splitRight;
     byte[] splitKey;
 
+    /** The tree's own array for the updated key (see {@link Edit#lastKey()}). */
+    byte[] treeKey;
+
     Mutation(Edit edit) {
       this.edit = edit;
+    }
+
+    /** A cleared scratch for one update: the edit's own (reused), or a new one without an edit. */
+    static Mutation of(Edit edit) {
+      if (edit == null) {
+        return new Mutation(null);
+      }
+      Mutation m = edit.mutation;
+      if (m == null) {
+        m = new Mutation(edit);
+        edit.mutation = m;
+      } else {
+        m.added = false;
+        m.splitRight = null;
+        m.splitKey = null;
+        m.treeKey = null;
+      }
+      return m;
     }
 
     /** Whether {@code n} was created under this update's (live) edit. */
@@ -429,6 +463,7 @@ public final class PersistentBTree<V> {
       if (value == null) {
         throw new IllegalArgumentException("update function returned null");
       }
+      m.treeKey = i >= 0 ? n.keys[i] : key;
       return putInLeaf(n, i, key, value, m);
     }
     int ci = n.childIndex(key);

@@ -43,6 +43,10 @@ public final class WriteBatch {
   private final MvccConfig config;
   private final HeadBuffer heads;
   private final PersistentBTree.Edit edit = new PersistentBTree.Edit();
+
+  /** The one transaction object the batch's writes go through, one after the other. */
+  private WriteTxn txn;
+
   private PersistentBTree<Version> tree;
   private long revision;
   private long liveKeys;
@@ -145,16 +149,21 @@ public final class WriteBatch {
   }
 
   private WriteTxn begin() {
-    return new WriteTxn(
-        tree,
-        revision,
-        start.compactedRevision(),
-        liveKeys,
-        versions,
-        approxBytes,
-        config,
-        edit,
-        heads);
+    if (txn == null) {
+      txn =
+          new WriteTxn(
+              tree,
+              revision,
+              start.compactedRevision(),
+              liveKeys,
+              versions,
+              approxBytes,
+              config,
+              edit,
+              heads);
+      return txn;
+    }
+    return txn.restart(tree, revision, liveKeys, versions, approxBytes);
   }
 
   private <R> WriteResult<R> end(WriteTxn w, R response) {
@@ -165,7 +174,7 @@ public final class WriteBatch {
       versions = w.versions();
       approxBytes = w.approxBytes();
     }
-    return new WriteResult<>(response, w.events());
+    return new WriteResult<>(response, w.eventsCopy());
   }
 
   private RuntimeException failed(WriteTxn w, RuntimeException e) {

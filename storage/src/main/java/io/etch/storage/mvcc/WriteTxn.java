@@ -2,6 +2,7 @@ package io.etch.storage.mvcc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One write transaction in progress on the writer thread: it starts from a state (a committed
@@ -14,11 +15,11 @@ import java.util.List;
  * writes (as etcd's write txn does), while txn compares, including nested ones, are all evaluated
  * against the state at its start ({@link #plan(TxnRequest)}), as etcd's {@code compareToPath}.
  */
-final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
-  private final PersistentBTree<Version> startTree;
+final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version, Version> {
+  private PersistentBTree<Version> startTree;
   private final long compactedRevision;
   private final MvccConfig config;
-  private final long base;
+  private long base;
   private final PersistentBTree.Edit edit;
   private final HeadBuffer heads;
   private PersistentBTree<Version> tree;
@@ -29,6 +30,9 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
   private final List<Event> events = new ArrayList<>(1);
   private List<Boolean> path;
   private int pathPos;
+  // The put in progress, for the update function (this object: no capturing lambda per put).
+  private PutRequest putRequest;
+  private long putMain;
   // Out-parameters of the put update function (writer thread only).
   private Version putPrevious;
   private Version putVersion;
@@ -76,6 +80,28 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
         heads);
   }
 
+  /**
+   * Starts a new transaction on this object from the given state, as the constructor would with the
+   * same compacted revision, config, edit and heads: a write batch makes its writes one after the
+   * other through one object instead of one each.
+   */
+  WriteTxn restart(
+      PersistentBTree<Version> tree, long base, long liveKeys, long versions, long approxBytes) {
+    this.startTree = tree;
+    this.tree = tree;
+    this.base = base;
+    this.liveKeys = liveKeys;
+    this.versions = versions;
+    this.approxBytes = approxBytes;
+    this.nextSub = 0;
+    this.events.clear();
+    if (path != null) {
+      path.clear();
+    }
+    this.pathPos = 0;
+    return this;
+  }
+
   /** The revision after this transaction: {@code base + 1} when it wrote something. */
   long revision() {
     return nextSub > 0 ? base + 1 : base;
@@ -88,6 +114,15 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
 
   List<Event> events() {
     return events;
+  }
+
+  /** The events as an immutable list (what {@link WriteResult} keeps; no copy of a copy). */
+  List<Event> eventsCopy() {
+    return switch (events.size()) {
+      case 0 -> List.of();
+      case 1 -> List.of(events.get(0));
+      default -> List.copyOf(events);
+    };
   }
 
   PersistentBTree<Version> tree() {
@@ -171,46 +206,58 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp> {
   @Override
   public PutResponse put(PutRequest r) {
     long main = base + 1;
-    // One descent: the update function sees the current head and builds the new version.
-    tree =
-        tree.update(
-            r.key(),
-            head -> {
-              Version cur = head == null || head.isTombstone() ? null : head;
-              if ((r.ignoreValue() || r.ignoreLease()) && cur == null) {
-                throw new KeyNotFoundException(r.key());
-              }
-              putPrevious = cur;
-              putNewHead = head == null;
-              putVersion =
-                  new Version(
-                      main,
-                      nextSub,
-                      cur == null ? main : cur.createMain,
-                      cur == null ? 1 : cur.version + 1,
-                      r.ignoreLease() ? cur.lease : r.lease(),
-                      r.ignoreValue() ? cur.value : r.value(),
-                      head);
-              return putVersion;
-            },
-            edit);
+    // One descent: the update function (apply(Version) below) sees the current head and builds
+    // the new version.
+    putRequest = r;
+    putMain = main;
+    try {
+      tree = tree.update(r.key(), this, edit);
+    } finally {
+      putRequest = null;
+    }
     Version cur = putPrevious;
     Version v = putVersion;
-    recordHead(r.key(), v);
+    // under a batch's edit: the key array the tree already held (an identity match in the head
+    // index, and the request's copy is garbage at once)
+    byte[] key = edit != null ? edit.lastKey() : r.key();
+    recordHead(key, v);
     putPrevious = null;
     putVersion = null;
     nextSub++;
     if (putNewHead) {
-      approxBytes += MvccView.KEY_OVERHEAD_BYTES + r.key().length;
+      approxBytes += MvccView.KEY_OVERHEAD_BYTES + key.length;
     }
     if (cur == null) {
       liveKeys++;
     }
     versions++;
     approxBytes += v.sizeBytes();
-    KeyValue prev = cur == null ? null : cur.toKeyValue(r.key(), false);
-    events.add(new Event(EventType.PUT, v.toKeyValue(r.key(), false), prev, v.revision()));
+    KeyValue prev = cur == null ? null : cur.toKeyValue(key, false);
+    events.add(new Event(EventType.PUT, v.toKeyValue(key, false), prev, v.revision()));
     return new PutResponse(main, r.prevKv() ? prev : null);
+  }
+
+  /** The put's update function: the new head of {@link #putRequest}'s key over {@code head}. */
+  @Override
+  public Version apply(Version head) {
+    PutRequest r = putRequest;
+    long main = putMain;
+    Version cur = head == null || head.isTombstone() ? null : head;
+    if ((r.ignoreValue() || r.ignoreLease()) && cur == null) {
+      throw new KeyNotFoundException(r.key());
+    }
+    putPrevious = cur;
+    putNewHead = head == null;
+    putVersion =
+        new Version(
+            main,
+            nextSub,
+            cur == null ? main : cur.createMain,
+            cur == null ? 1 : cur.version + 1,
+            r.ignoreLease() ? cur.lease : r.lease(),
+            r.ignoreValue() ? cur.value : r.value(),
+            head);
+    return putVersion;
   }
 
   @Override

@@ -83,6 +83,24 @@ class WriteBatchModelTest {
   }
 
   @Test
+  void aBatchedPutOfAPresentKeySharesTheTreesKeyArray() {
+    MvccStore store = MvccStore.create(CONFIG);
+    byte[] first = b("a");
+    store.put(PutRequest.of(first, b("1")));
+    WriteBatch batch = store.batch();
+    byte[] again = b("a");
+    WriteResult<PutResponse> w = batch.put(PutRequest.of(again, b("2")));
+    assertSame(first, w.events().get(0).kv().key(), "the event carries the tree's array");
+    assertSame(first, w.events().get(0).prevKv().key());
+    byte[] fresh = b("b");
+    assertSame(fresh, batch.put(PutRequest.of(fresh, b("3"))).events().get(0).kv().key());
+    MvccView v = batch.commit();
+    assertEquals(2, v.get(again).version());
+    assertEquals(1, v.get(b("a"), 1).version());
+    assertEquals(1, v.get(b("b")).version());
+  }
+
+  @Test
   void anEmptyBatchPublishesNothing() {
     MvccStore store = MvccStore.create(CONFIG);
     store.put(PutRequest.of(b("a"), b("1")));
