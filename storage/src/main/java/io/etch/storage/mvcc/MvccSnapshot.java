@@ -16,10 +16,11 @@ import org.agrona.MutableDirectBuffer;
  * key, with a trailing CRC32C over every byte before it.
  *
  * <p><b>Cost.</b> A snapshot carries the whole uncompacted history, so its cost is per version:
- * writing walks each key's history once and encodes each version with absolute stores into the
- * {@link MvccSnapshotEncoder}'s chunk (the checksum and the stream see whole chunks); restoring
- * decodes the same way from the {@link MvccSnapshotDecoder}'s chunk and allocates only what the
- * restored store keeps (the key, the value and the version node).
+ * writing walks the histories of a few keys at a time in lockstep ({@link HistoryLanes}, so their
+ * cache misses overlap) and encodes each version with absolute stores into the {@link
+ * MvccSnapshotEncoder}'s chunk (the checksum and the stream see whole chunks); restoring decodes
+ * the same way from the {@link MvccSnapshotDecoder}'s chunk and allocates only what the restored
+ * store keeps (the key, the value and the version node).
  *
  * <p><b>Validation.</b> Restoring validates the magic, format, lengths (against sanity bounds), key
  * order, revision order and the checksum; any violation is a {@link SnapshotCorruptException}.
@@ -46,34 +47,28 @@ final class MvccSnapshot {
     b.putInt(h + EXTRA_LENGTH_OFFSET, ex.length, BYTE_ORDER);
     e.putBytes(ex);
     e.putLong(view.indexedKeys());
-    Version[] stack = new Version[16];
     PersistentBTree.Cursor<Version> c = view.tree().ascending(null);
-    while (c.next()) {
-      byte[] key = c.key();
-      int n = 0;
-      for (Version v = c.value(); v != null; v = v.older) {
-        if (n == stack.length) {
-          stack = Arrays.copyOf(stack, n * 2);
-        }
-        stack[n++] = v;
-      }
-      e.putInt(key.length);
-      e.putBytes(key);
-      e.putInt(n);
-      for (int i = n - 1; i >= 0; i--) {
-        Version v = stack[i];
-        stack[i] = null;
-        int at = e.claim(VERSION_HEADER_LENGTH);
-        b.putLong(at + MOD_MAIN_OFFSET, v.modMain, BYTE_ORDER);
-        b.putLong(at + MOD_SUB_OFFSET, v.modSub, BYTE_ORDER);
-        b.putLong(at + CREATE_OFFSET, v.createMain, BYTE_ORDER);
-        b.putLong(at + VERSION_OFFSET, v.version, BYTE_ORDER);
-        b.putLong(at + LEASE_OFFSET, v.lease, BYTE_ORDER);
-        if (v.isTombstone()) {
-          b.putInt(at + VALUE_LENGTH_OFFSET, TOMBSTONE_LENGTH, BYTE_ORDER);
-        } else {
-          b.putInt(at + VALUE_LENGTH_OFFSET, v.value.length, BYTE_ORDER);
-          e.putBytes(v.value);
+    HistoryLanes lanes = new HistoryLanes();
+    for (int n = lanes.fill(c); n > 0; n = lanes.fill(c)) {
+      for (int lane = 0; lane < n; lane++) {
+        byte[] key = lanes.key(lane);
+        int count = lanes.count(lane);
+        e.putInt(key.length);
+        e.putBytes(key);
+        e.putInt(count);
+        for (int i = count - 1; i >= 0; i--) {
+          Version v = lanes.version(lane, i);
+          int length = lanes.valueLength(lane, i);
+          int at = e.claim(VERSION_HEADER_LENGTH);
+          b.putLong(at + MOD_MAIN_OFFSET, v.modMain, BYTE_ORDER);
+          b.putLong(at + MOD_SUB_OFFSET, v.modSub, BYTE_ORDER);
+          b.putLong(at + CREATE_OFFSET, v.createMain, BYTE_ORDER);
+          b.putLong(at + VERSION_OFFSET, v.version, BYTE_ORDER);
+          b.putLong(at + LEASE_OFFSET, v.lease, BYTE_ORDER);
+          b.putInt(at + VALUE_LENGTH_OFFSET, length, BYTE_ORDER);
+          if (length != TOMBSTONE_LENGTH) {
+            e.putBytes(v.value);
+          }
         }
       }
     }
