@@ -57,8 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * The snapshot's size and version count are printed at set-up: divide a score (ms per snapshot) by
  * the version count for ns per version, and the size by it for MB/s. Each iteration also prints the
- * benchmark thread's CPU time per snapshot ({@code cpu ms/op}, user and system): for {@code
- * writeFile} it excludes the time spent waiting for the disk, which the score includes.
+ * benchmark thread's CPU time per snapshot ({@code cpu ms/op}, user and system, and user alone):
+ * for {@code writeFile} it excludes the time spent waiting for the disk, which the score includes.
  *
  * <p>Run: {@code java $ETCH_JVM_FLAGS -jar benchmarks/target/benchmarks.jar
  * SnapshotCodecBenchmark}.
@@ -94,6 +94,7 @@ public class SnapshotCodecBenchmark {
   private long nextIndex = 2;
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private long iterationCpuNs;
+  private long iterationUserNs;
   private long iterationOps;
 
   @Setup(Level.Trial)
@@ -130,15 +131,17 @@ public class SnapshotCodecBenchmark {
   public void startIteration() {
     iterationOps = 0;
     iterationCpuNs = threads.getCurrentThreadCpuTime();
+    iterationUserNs = threads.getCurrentThreadUserTime();
   }
 
   @TearDown(Level.Iteration)
   public void endIteration() {
     long cpuNs = threads.getCurrentThreadCpuTime() - iterationCpuNs;
+    long userNs = threads.getCurrentThreadUserTime() - iterationUserNs;
+    long ops = Math.max(1, iterationOps);
     System.out.printf(
-        " [cpu ms/op: %.2f, ns/version: %.1f] ",
-        cpuNs / 1e6 / Math.max(1, iterationOps),
-        (double) cpuNs / Math.max(1, iterationOps) / versions);
+        " [cpu ms/op: %.2f (user %.2f), ns/version: %.1f] ",
+        cpuNs / 1e6 / ops, userNs / 1e6 / ops, (double) cpuNs / ops / versions);
   }
 
   @TearDown(Level.Trial)
