@@ -101,6 +101,10 @@ final class MvccSnapshotDecoder {
   }
 
   private void refill(int lengthBytes) throws IOException {
+    if (lengthBytes > CHUNK_BYTES) {
+      throw new IllegalArgumentException(
+          "take of " + lengthBytes + " bytes exceeds the chunk of " + CHUNK_BYTES);
+    }
     checksumTaken();
     int buffered = limit - position;
     System.arraycopy(chunk, position, chunk, 0, buffered);

@@ -41,6 +41,10 @@ final class MvccSnapshotEncoder {
    */
   int claim(int lengthBytes) throws IOException {
     if (used + lengthBytes > CHUNK_BYTES) {
+      if (lengthBytes > CHUNK_BYTES) {
+        throw new IllegalArgumentException(
+            "claim of " + lengthBytes + " bytes exceeds the chunk of " + CHUNK_BYTES);
+      }
       flush();
     }
     int at = used;
