@@ -7,6 +7,7 @@ import io.etch.storage.fs.FaultInjectingFileSystem.CrashMode;
 import io.etch.storage.fs.MappedFileSystem;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class SnapshotStoreTest {
   void streamsLargePayloadsInAndOutAndKeepsTheNewestN() throws Exception {
     FaultInjectingFileSystem fs = new FaultInjectingFileSystem(41);
     SnapshotStore store = store(fs, 2);
-    byte[] big = payload(1, 700_000);
+    byte[] big = payload(1, 2_700_000); // more than two read/write buffers
     store.write(
         100,
         2,
@@ -79,6 +80,25 @@ class SnapshotStoreTest {
     assertEquals(newest.file(), gap.file());
     assertEquals(200, gap.bestFallbackIndex());
     assertEquals(202, gap.walFirstIndex());
+  }
+
+  @Test
+  void damageBeyondTheFirstBufferIsDetectedBySkippingAndReading() throws Exception {
+    FaultInjectingFileSystem fs = new FaultInjectingFileSystem(46);
+    SnapshotStore store = store(fs, 3);
+    byte[] big = payload(13, 3_000_000);
+    SnapshotMeta good = store.write(1, 1, big);
+    SnapshotMeta bad = store.write(2, 1, big);
+    fs.file(bad.file()).flipBit(2_500_000, 3);
+
+    store.verify(good);
+    try (InputStream in = store.openPayload(good)) {
+      assertEquals(1_234_567, in.skip(1_234_567));
+      byte[] rest = in.readAllBytes();
+      assertArrayEquals(Arrays.copyOfRange(big, 1_234_567, big.length), rest, "skip then read");
+    }
+    assertThrows(SnapshotCorruptionException.class, () -> store.verify(bad));
+    assertThrows(SnapshotCorruptionException.class, () -> store.readAll(bad));
   }
 
   @Test
