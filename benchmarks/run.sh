@@ -20,7 +20,11 @@ if [ "${JAVA_MAJOR%%.*}" -ge 24 ]; then
 fi
 
 # A fixed, pre-touched heap: a heap growing during a 3 s iteration makes young collections fault in
-# fresh pages (GC pauses of 0.3-0.7 s, mostly system time, in 3-member put at 64 in flight).
+# fresh pages (GC pauses of 0.3-0.7 s, mostly system time, in 3-member put at 64 in flight). 4 GiB:
+# the put cases never compact, so by the end of 3-member put at 512 in flight the three stores hold
+# ~1.1M versions each (over 1 GiB live); in a 2 GiB heap the old generation then fills again and
+# again (GC 10% of the wall time, against ~5% in 4 GiB). ETCH_BENCH_HEAP overrides it.
+HEAP=${ETCH_BENCH_HEAP:-4g}
 # shellcheck disable=SC2086 # FLAGS and ETCH_BENCH_OPTS are lists of flags
-exec java $FLAGS ${ETCH_BENCH_OPTS:-} -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java $FLAGS ${ETCH_BENCH_OPTS:-} -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp benchmarks/target/benchmarks.jar io.etch.benchmarks.node.NodeBenchMain benchmarks/target "$@"
