@@ -2,7 +2,7 @@
 # The short benchmark profile: builds the benchmarks jar (and the modules it needs), then runs the
 # physical baselines (fsync-seq, fsync-batch, netty-rtt) and the whole-node cases (put, gets,
 # txn-cas on 1 and 3 members) each in a forked JVM; prints one table and writes
-# benchmarks/target/results.tsv. About 6-8 minutes on 2 cores.
+# benchmarks/target/results.tsv. About 5 minutes on 2 quiet cores.
 #
 #   benchmarks/run.sh                      # everything
 #   benchmarks/run.sh put,fsync-batch      # only these cases
