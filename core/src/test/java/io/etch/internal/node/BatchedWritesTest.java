@@ -15,7 +15,6 @@ import io.etch.storage.mvcc.MvccStore;
 import io.etch.storage.mvcc.PutRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -32,22 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedWritesTest {
   private static final Clock CLOCK = Clock.system();
-
-  /** Queues tasks and runs them only when told, so the test sees how many were submitted. */
-  private static final class StepExecutor implements Executor {
-    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-
-    @Override
-    public void execute(Runnable command) {
-      tasks.add(command);
-    }
-
-    void runAll() {
-      for (Runnable r; (r = tasks.poll()) != null; ) {
-        r.run();
-      }
-    }
-  }
 
   private final NodeMetrics metrics = new NodeMetrics("t", CLOCK, () -> 0);
   private final StepExecutor callbacks = new StepExecutor();

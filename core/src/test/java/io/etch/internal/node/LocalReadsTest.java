@@ -14,12 +14,10 @@ import io.etch.kv.GetResponse;
 import io.etch.kv.Header;
 import io.etch.maintenance.MetricsSnapshot.Operation;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,22 +29,6 @@ class LocalReadsTest {
 
   private static GetResponse response(long revision) {
     return new GetResponse(new Header(1, 2, revision, 3), List.of(), false, 0);
-  }
-
-  /** An executor that only queues tasks until the test runs them, so batching is observable. */
-  private static final class StepExecutor implements Executor {
-    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-
-    @Override
-    public void execute(Runnable command) {
-      tasks.add(command);
-    }
-
-    void runAll() {
-      for (Runnable r; (r = tasks.poll()) != null; ) {
-        r.run();
-      }
-    }
   }
 
   @Test
