@@ -258,6 +258,18 @@ public final class EtcdNode implements AutoCloseable {
       return this;
     }
 
+    /** See {@link EtcdNodeConfig.Builder#snapshotDeferAboveBytes}. */
+    public Builder snapshotDeferAboveBytes(long snapshotDeferAboveBytes) {
+      config.snapshotDeferAboveBytes(snapshotDeferAboveBytes);
+      return this;
+    }
+
+    /** See {@link EtcdNodeConfig.Builder#snapshotLogRatio}. */
+    public Builder snapshotLogRatio(double snapshotLogRatio) {
+      config.snapshotLogRatio(snapshotLogRatio);
+      return this;
+    }
+
     /** See {@link EtcdNodeConfig.Builder#maxRequestBytes}. */
     public Builder maxRequestBytes(long maxRequestBytes) {
       config.maxRequestBytes(maxRequestBytes);

@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Defaults (etcd's)</h2>
  *
- * heartbeat 100 ms, election timeout 1000 ms, snapshot every 10,000 applied entries, requests up to
- * 1.5 MiB, transactions up to 128 ops per list, 1 learner at most, a 2 GiB quota, progress
- * notifications every 10 minutes, lease checkpointing off, cluster token {@code "etcd-cluster"},
- * the system clock, and a request timeout of 5 s + 2 x the election timeout (etcd's formula).
+ * heartbeat 100 ms, election timeout 1000 ms, snapshot every 100,000 applied entries (later for a
+ * store above 64 MiB: see {@link Builder#snapshotLogRatio}), requests up to 1.5 MiB, transactions
+ * up to 128 ops per list, 1 learner at most, a 2 GiB quota, progress notifications every 10
+ * minutes, lease checkpointing off, cluster token {@code "etcd-cluster"}, the system clock, and a
+ * request timeout of 5 s + 2 x the election timeout (etcd's formula).
  *
  * <h2>Rules checked at build</h2>
  *
@@ -83,6 +84,19 @@ public final class EtcdNodeConfig {
    */
   public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
 
+  /** Store size from which a snapshot waits for the log to grow: 64 MiB. */
+  public static final long DEFAULT_SNAPSHOT_DEFER_ABOVE_BYTES = 64L << 20;
+
+  /**
+   * Log written between two snapshots of a large store, as a fraction of the store: 0.5, so a
+   * snapshot costs at most twice its store's size in snapshot bytes per log byte, and a restart
+   * replays at most half the store's size of log.
+   */
+  public static final double DEFAULT_SNAPSHOT_LOG_RATIO = 0.5;
+
+  /** Above this the log would never catch up with any store: a misconfiguration. */
+  public static final double MAX_SNAPSHOT_LOG_RATIO = 1_000_000;
+
   public static final long DEFAULT_MAX_REQUEST_BYTES = 3L * 1024 * 1024 / 2;
   public static final int DEFAULT_MAX_TXN_OPS = 128;
   public static final int DEFAULT_MAX_LEARNERS = 1;
@@ -107,6 +121,8 @@ public final class EtcdNodeConfig {
   private final Duration heartbeatInterval;
   private final Duration electionTimeout;
   private final long snapshotCount;
+  private final long snapshotDeferAboveBytes;
+  private final double snapshotLogRatio;
   private final long maxRequestBytes;
   private final int maxTxnOps;
   private final int maxLearners;
@@ -135,6 +151,8 @@ public final class EtcdNodeConfig {
     this.heartbeatInterval = b.heartbeatInterval;
     this.electionTimeout = b.electionTimeout;
     this.snapshotCount = b.snapshotCount;
+    this.snapshotDeferAboveBytes = b.snapshotDeferAboveBytes;
+    this.snapshotLogRatio = b.snapshotLogRatio;
     this.maxRequestBytes = b.maxRequestBytes;
     this.maxTxnOps = b.maxTxnOps;
     this.maxLearners = b.maxLearners;
@@ -247,6 +265,16 @@ public final class EtcdNodeConfig {
     return snapshotCount;
   }
 
+  /** Store size from which {@link #snapshotLogRatio()} applies too. */
+  public long snapshotDeferAboveBytes() {
+    return snapshotDeferAboveBytes;
+  }
+
+  /** Log bytes between two snapshots of a large store, as a fraction of the store's size. */
+  public double snapshotLogRatio() {
+    return snapshotLogRatio;
+  }
+
   public long maxRequestBytes() {
     return maxRequestBytes;
   }
@@ -324,6 +352,10 @@ public final class EtcdNodeConfig {
         + electionTimeout
         + ", snapshotCount="
         + snapshotCount
+        + ", snapshotDeferAboveBytes="
+        + snapshotDeferAboveBytes
+        + ", snapshotLogRatio="
+        + snapshotLogRatio
         + ", maxRequestBytes="
         + maxRequestBytes
         + ", maxTxnOps="
@@ -369,6 +401,8 @@ public final class EtcdNodeConfig {
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration electionTimeout = DEFAULT_ELECTION_TIMEOUT;
     private long snapshotCount = DEFAULT_SNAPSHOT_COUNT;
+    private long snapshotDeferAboveBytes = DEFAULT_SNAPSHOT_DEFER_ABOVE_BYTES;
+    private double snapshotLogRatio = DEFAULT_SNAPSHOT_LOG_RATIO;
     private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxTxnOps = DEFAULT_MAX_TXN_OPS;
     private int maxLearners = DEFAULT_MAX_LEARNERS;
@@ -466,8 +500,35 @@ public final class EtcdNodeConfig {
       return this;
     }
 
+    /**
+     * Applied entries between two snapshots (default 100,000, etcd's); for a store above {@link
+     * #snapshotDeferAboveBytes} the next snapshot also waits for {@link #snapshotLogRatio}.
+     */
     public Builder snapshotCount(long snapshotCount) {
       this.snapshotCount = snapshotCount;
+      return this;
+    }
+
+    /**
+     * Store size (approximate retained bytes, as the quota counts them) from which a snapshot also
+     * waits for {@link #snapshotLogRatio}; default 64 MiB. Below it {@link #snapshotCount} alone
+     * decides.
+     */
+    public Builder snapshotDeferAboveBytes(long snapshotDeferAboveBytes) {
+      this.snapshotDeferAboveBytes = snapshotDeferAboveBytes;
+      return this;
+    }
+
+    /**
+     * For a store that was at least {@link #snapshotDeferAboveBytes} at the last snapshot, the next
+     * one waits until the entries applied since carry this fraction of that size in payload bytes
+     * (default 0.5). Each snapshot writes the whole store with its history, unlike etcd's (its data
+     * lives in bbolt): waiting for the log to grow in proportion bounds what snapshots cost per
+     * write, whatever the store's size, while a restart replays at most this fraction of the store
+     * in log. 0 leaves {@link #snapshotCount} alone deciding; at most 1,000,000.
+     */
+    public Builder snapshotLogRatio(double snapshotLogRatio) {
+      this.snapshotLogRatio = snapshotLogRatio;
       return this;
     }
 
@@ -564,6 +625,15 @@ public final class EtcdNodeConfig {
       TlsSettings tls = checkTls();
       checkTiming();
       positive("snapshotCount", snapshotCount);
+      positive("snapshotDeferAboveBytes", snapshotDeferAboveBytes);
+      if (!(snapshotLogRatio >= 0) || snapshotLogRatio > MAX_SNAPSHOT_LOG_RATIO) {
+        throw invalid(
+            "snapshotLogRatio",
+            "snapshotLogRatio must be in [0, "
+                + (long) MAX_SNAPSHOT_LOG_RATIO
+                + "], got "
+                + snapshotLogRatio);
+      }
       positive("maxTxnOps", maxTxnOps);
       positive("quotaBackendBytes", quotaBackendBytes);
       positive("maxRequestBytes", maxRequestBytes);

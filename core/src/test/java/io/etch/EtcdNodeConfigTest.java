@@ -78,6 +78,8 @@ class EtcdNodeConfigTest {
     assertEquals(10, c.electionTimeoutTicks());
     // etcd 3.2-3.5's, from when each etcd snapshot wrote the whole store as ours do (3.6: 10,000)
     assertEquals(100_000, c.snapshotCount());
+    assertEquals(64L << 20, c.snapshotDeferAboveBytes());
+    assertEquals(0.5, c.snapshotLogRatio());
     assertEquals(1_572_864, c.maxRequestBytes(), "1.5 MiB");
     assertEquals(128, c.maxTxnOps());
     assertEquals(1, c.maxLearners());
@@ -137,6 +139,8 @@ class EtcdNodeConfigTest {
             .heartbeatInterval(Duration.ofMillis(50))
             .electionTimeout(Duration.ofMillis(500))
             .snapshotCount(5)
+            .snapshotDeferAboveBytes(4096)
+            .snapshotLogRatio(2.5)
             .maxRequestBytes(1024)
             .maxTxnOps(8)
             .maxLearners(0)
@@ -156,6 +160,8 @@ class EtcdNodeConfigTest {
     assertEquals(10, c.electionTimeoutTicks());
     assertEquals(1, c.minLeaseTtlSeconds(), "ceil(0.75 s)");
     assertEquals(5, c.snapshotCount());
+    assertEquals(4096, c.snapshotDeferAboveBytes());
+    assertEquals(2.5, c.snapshotLogRatio());
     assertEquals(1024, c.maxRequestBytes());
     assertEquals(8, c.maxTxnOps());
     assertEquals(0, c.maxLearners());
@@ -346,6 +352,26 @@ class EtcdNodeConfigTest {
             b -> b.snapshotCount(0),
             "snapshotCount",
             "snapshotCount must be positive, got 0"),
+        row(
+            "zero snapshot defer bytes",
+            b -> b.snapshotDeferAboveBytes(0),
+            "snapshotDeferAboveBytes",
+            "snapshotDeferAboveBytes must be positive, got 0"),
+        row(
+            "negative snapshot log ratio",
+            b -> b.snapshotLogRatio(-0.5),
+            "snapshotLogRatio",
+            "snapshotLogRatio must be in [0, 1000000], got -0.5"),
+        row(
+            "NaN snapshot log ratio",
+            b -> b.snapshotLogRatio(Double.NaN),
+            "snapshotLogRatio",
+            "snapshotLogRatio must be in [0, 1000000], got NaN"),
+        row(
+            "snapshot log ratio beyond any store",
+            b -> b.snapshotLogRatio(2e6),
+            "snapshotLogRatio",
+            "snapshotLogRatio must be in [0, 1000000], got 2000000.0"),
         row(
             "zero max txn ops",
             b -> b.maxTxnOps(0),

@@ -26,6 +26,7 @@ import io.etch.storage.mvcc.Event;
 import io.etch.storage.mvcc.MvccConfig;
 import io.etch.storage.mvcc.MvccException;
 import io.etch.storage.mvcc.MvccStore;
+import io.etch.storage.mvcc.MvccView;
 import io.etch.storage.mvcc.PutRequest;
 import io.etch.storage.mvcc.PutResponse;
 import io.etch.storage.mvcc.RestoredStore;
@@ -79,13 +80,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Snapshots</h2>
  *
- * Every {@code snapshotCount} applied entries it hands the owner thread the store's current
- * (immutable) view and the dedup table's bytes; the owner has them written on the node's snapshot
- * thread ({@link Snapshots}), records the snapshot and compacts the log. It does not ask while a
- * snapshot is in flight, and counts the next {@code snapshotCount} entries from the end of it. A
- * snapshot installed from the leader arrives first in a batch: the store and the dedup table are
- * restored from it, and the watch hub is restored over the new store (its watches catch up from it,
- * or end with {@code CompactedException} when history they need was compacted away).
+ * When its {@link SnapshotPolicy} says so (every {@code snapshotCount} applied entries, later for a
+ * large store) it hands the owner thread the store's current (immutable) view and the dedup table's
+ * bytes; the owner has them written on the node's snapshot thread ({@link Snapshots}), records the
+ * snapshot and compacts the log. It does not ask while a snapshot is in flight, and counts the next
+ * entries from the end of it. A snapshot installed from the leader arrives first in a batch: the
+ * store and the dedup table are restored from it, and the watch hub is restored over the new store
+ * (its watches catch up from it, or end with {@code CompactedException} when history they need was
+ * compacted away).
  */
 final class Applier implements Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -100,9 +102,8 @@ final class Applier implements Agent {
   private final StoreHolder stores;
   private final HubHolder hubs;
   private final MvccConfig mvccConfig;
-  private final long snapshotCount;
+  private final SnapshotPolicy snapshots;
   private final Predicate<RaftOwner.Command> toOwner;
-  private long lastSnapshotIndex;
   private final long quotaBytes;
   private final LinkedHashSet<AlarmMember> alarms = new LinkedHashSet<>();
 
@@ -137,8 +138,7 @@ final class Applier implements Agent {
       StoreHolder stores,
       HubHolder hubs,
       MvccConfig mvccConfig,
-      long snapshotCount,
-      long snapshotIndex,
+      SnapshotPolicy snapshots,
       Predicate<RaftOwner.Command> toOwner,
       long quotaBytes,
       Clock clock,
@@ -155,8 +155,7 @@ final class Applier implements Agent {
     this.stores = stores;
     this.hubs = hubs;
     this.mvccConfig = mvccConfig;
-    this.snapshotCount = snapshotCount;
-    this.lastSnapshotIndex = snapshotIndex;
+    this.snapshots = snapshots;
     this.toOwner = toOwner;
     this.quotaBytes = quotaBytes;
     this.clock = clock;
@@ -210,10 +209,10 @@ final class Applier implements Agent {
       work++;
     }
     if (state.snapshotInFlight) {
-      // count the next snapshotCount entries from the end of the one being written, so a snapshot
-      // slower to write than snapshotCount entries are to apply never runs back to back
-      lastSnapshotIndex = Math.max(lastSnapshotIndex, state.appliedIndex);
-    } else if (state.appliedIndex - lastSnapshotIndex >= snapshotCount) {
+      // count the next entries from the end of the one being written, so a snapshot slower to
+      // write than snapshotCount entries are to apply never runs back to back
+      snapshots.inFlight(state.appliedIndex);
+    } else if (snapshots.due(state.appliedIndex)) {
       requestSnapshot();
       work++;
     }
@@ -236,8 +235,9 @@ final class Applier implements Agent {
    */
   private void requestSnapshot() {
     long index = state.appliedIndex;
-    if (toOwner.test(new RaftOwner.TakeSnapshot(index, stores.view(), extraBytes()))) {
-      lastSnapshotIndex = index;
+    MvccView view = stores.view();
+    if (toOwner.test(new RaftOwner.TakeSnapshot(index, view, extraBytes()))) {
+      snapshots.taken(index, view.approxBytes());
     }
   }
 
@@ -261,7 +261,7 @@ final class Applier implements Agent {
     stores.replace(restored.store());
     hubs.hub().restore(restored.store().view());
     state.appliedIndex = snapshot.index();
-    lastSnapshotIndex = snapshot.index();
+    snapshots.taken(snapshot.index(), restored.store().view().approxBytes());
     LOG.info(
         "member {} installed the leader's snapshot at index {} (revision {})",
         roleName,
@@ -442,6 +442,7 @@ final class Applier implements Agent {
     if (entry.type() != EntryType.NORMAL) {
       return;
     }
+    snapshots.applied(entry.data().length);
     AppliedRequest request = decoded;
     try {
       decoder.decodeForApply(entry.data(), request);
