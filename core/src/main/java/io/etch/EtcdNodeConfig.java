@@ -88,11 +88,12 @@ public final class EtcdNodeConfig {
   public static final long DEFAULT_SNAPSHOT_DEFER_ABOVE_BYTES = 64L << 20;
 
   /**
-   * Log written between two snapshots of a large store, as a fraction of the store: 0.5, so a
-   * snapshot costs at most twice its store's size in snapshot bytes per log byte, and a restart
-   * replays at most half the store's size of log.
+   * Log written between two snapshots of a large store, as a fraction of the store: 1, so snapshots
+   * write about one byte per byte of log, and a restart loads the store and replays at most as much
+   * log again. 0.5 doubled the snapshot CPU of 3-member put (123,138 against 102,567 puts/s at 512
+   * in flight with 1) for half the replay.
    */
-  public static final double DEFAULT_SNAPSHOT_LOG_RATIO = 0.5;
+  public static final double DEFAULT_SNAPSHOT_LOG_RATIO = 1.0;
 
   /** Above this the log would never catch up with any store: a misconfiguration. */
   public static final double MAX_SNAPSHOT_LOG_RATIO = 1_000_000;
@@ -522,7 +523,7 @@ public final class EtcdNodeConfig {
     /**
      * For a store that was at least {@link #snapshotDeferAboveBytes} at the last snapshot, the next
      * one waits until the entries applied since carry this fraction of that size in payload bytes
-     * (default 0.5). Each snapshot writes the whole store with its history, unlike etcd's (its data
+     * (default 1). Each snapshot writes the whole store with its history, unlike etcd's (its data
      * lives in bbolt): waiting for the log to grow in proportion bounds what snapshots cost per
      * write, whatever the store's size, while a restart replays at most this fraction of the store
      * in log. 0 leaves {@link #snapshotCount} alone deciding; at most 1,000,000.

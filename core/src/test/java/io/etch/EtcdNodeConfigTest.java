@@ -79,7 +79,7 @@ class EtcdNodeConfigTest {
     // etcd 3.2-3.5's, from when each etcd snapshot wrote the whole store as ours do (3.6: 10,000)
     assertEquals(100_000, c.snapshotCount());
     assertEquals(64L << 20, c.snapshotDeferAboveBytes());
-    assertEquals(0.5, c.snapshotLogRatio());
+    assertEquals(1.0, c.snapshotLogRatio());
     assertEquals(1_572_864, c.maxRequestBytes(), "1.5 MiB");
     assertEquals(128, c.maxTxnOps());
     assertEquals(1, c.maxLearners());

@@ -66,8 +66,8 @@ public class NodeBenchmark {
   /**
    * Applied entries between snapshots: the node's default. Each snapshot writes the whole store,
    * history included (on the node's snapshot thread); above 64 MiB of store the node also waits for
-   * the log to grow by half the store's size (the node's default {@code snapshotLogRatio}). Pass
-   * {@code -p snapshotCount=100000000} to see a run without them.
+   * the log to grow by the store's size (the node's default {@code snapshotLogRatio}). Pass {@code
+   * -p snapshotCount=100000000} to see a run without them.
    */
   @Param({"" + EtcdNodeConfig.DEFAULT_SNAPSHOT_COUNT})
   public long snapshotCount;
