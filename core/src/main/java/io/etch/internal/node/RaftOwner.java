@@ -22,7 +22,6 @@ import io.etch.transport.PeerTransport;
 import io.etch.transport.SnapshotCallback;
 import io.etch.transport.TransportException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -54,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Tick when the injected clock passed the next tick (one tick per heartbeat interval); on a
  *       tick, re-propose proposals not yet applied, retry reads, and time out overdue requests.
  *   <li>Send a read-index request for the reads that arrived since the last one: concurrent reads
- *       share one request, whose context (member id, counter) is unique in the cluster.
+ *       share one request, whose context (member id, counter) is unique in the cluster; at most
+ *       {@link #MAX_READ_ROUNDS} are outstanding ({@link ReadRounds}).
  *   <li>Process a {@code Ready} in the durability order: send {@code messagesBeforePersist},
  *       persist entries and hard state (syncing once), send {@code messagesAfterPersist}, apply
  *       membership changes to Raft, hand committed entries and confirmed reads to the applier,
@@ -143,7 +142,7 @@ final class RaftOwner implements Agent, Inbound {
   record Read(PendingRead read) implements Command {
     @Override
     public void execute(RaftOwner owner) {
-      owner.unsentReads.add(read);
+      owner.reads.add(read);
     }
   }
 
@@ -180,16 +179,6 @@ final class RaftOwner implements Agent, Inbound {
     }
   }
 
-  private static final class ReadBatch {
-    final List<PendingRead> reads;
-    final long issuedAtTick;
-
-    ReadBatch(List<PendingRead> reads, long issuedAtTick) {
-      this.reads = reads;
-      this.issuedAtTick = issuedAtTick;
-    }
-  }
-
   private final String roleName;
   private final long memberId;
   private final RawNode node;
@@ -219,10 +208,12 @@ final class RaftOwner implements Agent, Inbound {
   private final ArrayList<PendingProposal> batch = new ArrayList<>();
 
   private final ArrayList<byte[]> batchPayloads = new ArrayList<>();
-  private ArrayList<PendingRead> unsentReads = new ArrayList<>();
-  private final Long2ObjectHashMap<ReadBatch> readsByContext = new Long2ObjectHashMap<>();
-  private long readCounter;
-  private long readRetryAtTick;
+
+  /** Read-index requests outstanding at once (see {@link ReadRounds}). */
+  static final int MAX_READ_ROUNDS = 2;
+
+  private final ReadRounds reads;
+  private final ReadRounds.ReadIndexRequests readIndexRequests;
 
   private CompletableFuture<Void> handOverDone;
   private Path receivedSnapshotFile;
@@ -277,6 +268,10 @@ final class RaftOwner implements Agent, Inbound {
     this.pending = pending;
     this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
     this.confs = new ConfHistory(0, node.status().confState());
+    this.reads =
+        new ReadRounds(
+            memberId, MAX_READ_ROUNDS, electionTimeoutTicks, pending, callbacks, requestTimeout);
+    this.readIndexRequests = node::readIndex;
   }
 
   /** Set once, before the owner thread starts. */
@@ -421,8 +416,7 @@ final class RaftOwner implements Agent, Inbound {
       publish();
       work++;
     }
-    if (!unsentReads.isEmpty() && ticks >= readRetryAtTick) {
-      issueReadIndex();
+    if (reads.issue(ticks, readIndexRequests)) {
       work++;
     }
     if (held == null && node.hasReady()) {
@@ -437,9 +431,9 @@ final class RaftOwner implements Agent, Inbound {
     send(rd.messagesBeforePersist());
     List<ReadBarrier> barriers = new ArrayList<>(rd.readStates().size());
     for (ReadState rs : rd.readStates()) {
-      ReadBatch batch = readsByContext.remove(readCounterOf(rs.requestContext()));
-      if (batch != null) {
-        barriers.add(new ReadBarrier(rs.index(), batch.reads));
+      List<PendingRead> confirmed = reads.confirmed(rs);
+      if (confirmed != null) {
+        barriers.add(new ReadBarrier(rs.index(), confirmed));
       }
     }
     boolean appliedEarly = false;
@@ -672,51 +666,6 @@ final class RaftOwner implements Agent, Inbound {
     for (PendingProposal p : due) {
       propose(p);
     }
-    timeOutReads(unsentReads, nowNs);
-    Iterator<ReadBatch> batches = readsByContext.values().iterator();
-    while (batches.hasNext()) {
-      ReadBatch batch = batches.next();
-      if (ticks - batch.issuedAtTick >= retryTicks) {
-        // the request or its answer was lost (a leader change): ask again under a new context
-        batches.remove();
-        unsentReads.addAll(batch.reads);
-      } else {
-        timeOutReads(batch.reads, nowNs);
-      }
-    }
-  }
-
-  private void timeOutReads(List<PendingRead> reads, long nowNs) {
-    Iterator<PendingRead> it = reads.iterator();
-    while (it.hasNext()) {
-      PendingRead r = it.next();
-      if (r.isDone()) {
-        it.remove();
-      } else if (nowNs - r.deadlineNs >= 0) {
-        it.remove();
-        pending.remove(r);
-        r.fail(new RequestTimeoutException(r.operation, requestTimeout), callbacks);
-      }
-    }
-  }
-
-  private void issueReadIndex() {
-    long counter = ++readCounter;
-    byte[] context = ByteBuffer.allocate(16).putLong(memberId).putLong(counter).array();
-    try {
-      node.readIndex(context);
-      readsByContext.put(counter, new ReadBatch(unsentReads, ticks));
-      unsentReads = new ArrayList<>();
-    } catch (ProposalDroppedException e) {
-      readRetryAtTick = ticks + 1;
-    }
-  }
-
-  private long readCounterOf(byte[] context) {
-    if (context.length != 16) {
-      return 0;
-    }
-    ByteBuffer b = ByteBuffer.wrap(context);
-    return b.getLong() == memberId ? b.getLong() : 0;
+    reads.onTick(ticks, nowNs);
   }
 }
