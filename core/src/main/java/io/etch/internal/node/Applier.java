@@ -419,11 +419,7 @@ final class Applier implements Agent {
     }
     long applied = state.appliedIndex;
     while (!barriers.isEmpty() && barriers.peek().index() <= applied) {
-      for (PendingRead read : barriers.poll().reads()) {
-        pending.remove(read);
-        callbacks.execute(() -> read.completeHere(read.read));
-        released++;
-      }
+      released += ConfirmedReads.answer(barriers.poll().reads(), pending, callbacks);
     }
     return released;
   }
