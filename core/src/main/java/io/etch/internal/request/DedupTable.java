@@ -41,10 +41,13 @@ import java.util.Objects;
  * moved entry's home from the hash beside it and so touches only the short probe run after it. The
  * ring reads of an eviction are at {@code head}, which moves sequentially. {@link #contains}
  * remembers its last miss, so the {@link #record} that follows it for the same request skips the
- * duplicate check. A one-byte outcome (what the applier records) is shared, not copied: outcomes
- * are never mutated inside the table and {@link #outcome} returns a copy. A snapshot section is
- * written in one pass over the ring into one array, since it is taken on the applier thread every
- * {@code snapshotCount} entries.
+ * duplicate check. On a full table it also finds the index slot of the oldest entry, the one that
+ * {@code record} will evict: the request's probe and the oldest entry's probe are random reads of a
+ * large array (a cache miss each at 100,000 entries), and made side by side, with no dependency
+ * between them, the two misses overlap instead of following each other. A one-byte outcome (what
+ * the applier records) is shared, not copied: outcomes are never mutated inside the table and
+ * {@link #outcome} returns a copy. A snapshot section is written in one pass over the ring into one
+ * array, since it is taken on the applier thread every {@code snapshotCount} entries.
  *
  * <p>Single-threaded: owned by the applier.
  */
@@ -82,6 +85,10 @@ public final class DedupTable {
   private long missRequestId;
   private boolean missValid;
 
+  // With missValid: the index slot of the entry at head, found by contains() on a full table; -1
+  // when contains() did not look it up.
+  private int missOldestAt = -1;
+
   public DedupTable(int maxEntries, long maxOutcomeBytes) {
     if (maxEntries <= 0 || maxEntries > MAX_ENTRIES) {
       throw new IllegalArgumentException(
@@ -114,13 +121,18 @@ public final class DedupTable {
 
   /** As {@link #contains(RequestHeader)} for the request {@code requestId} of {@code memberId}. */
   public boolean contains(long memberId, long requestId) {
-    boolean found = find(memberId, requestId) >= 0;
-    if (!found) {
-      missMemberId = memberId;
-      missRequestId = requestId;
-      missValid = true;
+    int at = find(memberId, requestId);
+    // On a full table the record() following a miss evicts the oldest entry: look up its index slot
+    // now, beside the request's own probe, so the two cache misses overlap.
+    int oldestAt = size == maxEntries ? find(ringMemberIds[head], ringRequestIds[head]) : -1;
+    if (at >= 0) {
+      return true;
     }
-    return found;
+    missMemberId = memberId;
+    missRequestId = requestId;
+    missValid = true;
+    missOldestAt = oldestAt;
+    return false;
   }
 
   /**
@@ -147,6 +159,7 @@ public final class DedupTable {
               + maxOutcomeBytes);
     }
     boolean knownMiss = missValid && missMemberId == memberId && missRequestId == requestId;
+    int oldestAt = knownMiss ? missOldestAt : -1;
     missValid = false;
     if (!knownMiss && find(memberId, requestId) >= 0) {
       throw new IllegalStateException(
@@ -157,7 +170,8 @@ public final class DedupTable {
               + " is already recorded");
     }
     while (size == maxEntries || outcomeBytes + outcome.length > maxOutcomeBytes) {
-      evictOldest();
+      evictOldest(oldestAt);
+      oldestAt = -1;
     }
     int tail = head + size;
     if (tail >= maxEntries) {
@@ -214,10 +228,14 @@ public final class DedupTable {
     return -1;
   }
 
-  private void evictOldest() {
+  /**
+   * Evicts the entry at {@code head}, whose index slot is {@code knownAt} when the caller found it
+   * already (the table unchanged since), else -1.
+   */
+  private void evictOldest(int knownAt) {
     missValid = false;
-    int at = find(ringMemberIds[head], ringRequestIds[head]);
-    if (at < 0) {
+    int at = knownAt >= 0 ? knownAt : find(ringMemberIds[head], ringRequestIds[head]);
+    if (at < 0 || slotOf(index[at]) != head) {
       throw new IllegalStateException("dedup index lost the entry at ring position " + head);
     }
     removeIndexSlot(at);

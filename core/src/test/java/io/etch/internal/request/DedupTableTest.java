@@ -267,6 +267,62 @@ class DedupTableTest {
     }
   }
 
+  /**
+   * The applier's pattern, {@code contains} then {@code record} of the same request, on tables kept
+   * full (so {@code contains} also finds the oldest entry's index slot for the eviction that
+   * follows), against a FIFO model: sometimes another lookup (a hit, a miss of another request, an
+   * {@code outcome}) comes in between, or the outcome is large enough to evict more than the oldest
+   * by bytes; every present entry is checked at the end of each round.
+   *
+   * <p>Replay: {@code ./mvnw -B -ntp -pl core test -Dtest=DedupTableTest -Detch.seed=SEED}.
+   */
+  @Test
+  void containsThenRecordOnFullTablesMatchesAFifoModel() {
+    SplittableRandom r = new SplittableRandom(SEED);
+    for (int round = 0; round < 40; round++) {
+      int maxEntries = 1 + r.nextInt(48);
+      long maxBytes = 1 + r.nextInt(300);
+      DedupTable table = new DedupTable(maxEntries, maxBytes);
+      java.util.LinkedHashMap<RequestHeader, byte[]> model = new java.util.LinkedHashMap<>();
+      long modelBytes = 0;
+      String ctx = "seed " + SEED + " (-Detch.seed), round " + round;
+      for (int step = 0; step < 3000; step++) {
+        RequestHeader h = id(r.nextInt(3), r.nextLong(4 * maxEntries));
+        boolean present = model.containsKey(h);
+        assertEquals(present, table.contains(h), ctx + ", step " + step);
+        if (present) {
+          continue;
+        }
+        switch (r.nextInt(8)) {
+          case 0 -> table.contains(id(r.nextInt(3), r.nextLong(4 * maxEntries)));
+          case 1 -> table.outcome(id(r.nextInt(3), r.nextLong(4 * maxEntries)));
+          case 2 -> {
+            if (!model.isEmpty()) {
+              assertTrue(table.contains(model.keySet().iterator().next()), ctx);
+            }
+          }
+          default -> {}
+        }
+        int length = r.nextInt(4) == 0 ? r.nextInt((int) maxBytes + 1) : 1;
+        byte[] outcome = new byte[length];
+        r.nextBytes(outcome);
+        table.record(h, outcome);
+        model.put(h, outcome);
+        modelBytes += length;
+        var it = model.entrySet().iterator();
+        while (model.size() > maxEntries || modelBytes > maxBytes) {
+          modelBytes -= it.next().getValue().length;
+          it.remove();
+        }
+        assertEquals(model.size(), table.size(), ctx + ", step " + step);
+        assertEquals(modelBytes, table.outcomeBytes(), ctx + ", step " + step);
+      }
+      for (var e : model.entrySet()) {
+        assertArrayEquals(e.getValue(), table.outcome(e.getKey()), ctx);
+      }
+    }
+  }
+
   @Test
   void constructorRejectsNonPositiveLimits() {
     assertThrows(IllegalArgumentException.class, () -> new DedupTable(0, 10));

