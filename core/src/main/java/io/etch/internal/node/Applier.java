@@ -47,7 +47,6 @@ import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +117,7 @@ final class Applier implements Agent {
   private final PendingRegistry pending;
   private final Executor callbacks;
   private final NodeState state;
-  private final OneToOneConcurrentArrayQueue<ApplyBatch> queue;
+  private final ApplyQueue queue;
   private final Clock clock;
   private final Duration requestTimeout;
   private long nextReadScanNs;
@@ -148,7 +147,8 @@ final class Applier implements Agent {
       PendingRegistry pending,
       Executor callbacks,
       NodeState state,
-      int maxQueuedBatches) {
+      int maxQueuedBatches,
+      long maxQueuedBytes) {
     this.roleName = "etch-apply-" + memberName;
     this.clusterId = clusterId;
     this.memberId = memberId;
@@ -165,7 +165,7 @@ final class Applier implements Agent {
     this.pending = pending;
     this.callbacks = callbacks;
     this.state = state;
-    this.queue = new OneToOneConcurrentArrayQueue<>(maxQueuedBatches);
+    this.queue = new ApplyQueue(maxQueuedBatches, maxQueuedBytes);
     this.writes = new BatchedWrites(stores, hubs, state, callbacks);
     this.backups =
         new BackupCaptures(
@@ -189,7 +189,10 @@ final class Applier implements Agent {
     this.leaseCalls = calls;
   }
 
-  /** Owner thread: false when the queue is full (the owner keeps the Ready and tries again). */
+  /**
+   * Owner thread: false when the queue is full, in batches or in entry bytes ({@link ApplyQueue});
+   * the owner keeps the Ready and tries again.
+   */
   boolean offer(ApplyBatch batch) {
     return queue.offer(batch);
   }

@@ -106,6 +106,10 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
   private static final int INBOX_CAPACITY = 64 * 1024;
   private static final int APPLY_QUEUE_BATCHES = 1024;
+
+  /** Committed entry bytes handed to the applier and not yet applied (see {@link ApplyQueue}). */
+  private static final long APPLY_QUEUE_BYTES = 64L << 20;
+
   static final int DEDUP_ENTRIES = 100_000;
   static final long DEDUP_BYTES = 1 << 20;
   private static final int MAX_TXN_DEPTH = 16;
@@ -286,7 +290,8 @@ public final class NodeRuntime implements NodeServices, MembershipEvents, AutoCl
             pending,
             callbacks,
             state,
-            APPLY_QUEUE_BATCHES);
+            APPLY_QUEUE_BATCHES,
+            APPLY_QUEUE_BYTES);
     applier.membership(membership);
     wireLeases(limits);
     applier.restoreExtra(restoredExtra);
