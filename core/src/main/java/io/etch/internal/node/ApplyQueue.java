@@ -1,7 +1,5 @@
 package io.etch.internal.node;
 
-import io.etch.raft.Entry;
-import java.util.List;
 import java.util.function.Consumer;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
@@ -45,11 +43,10 @@ final class ApplyQueue {
     if (!queue.isEmpty() && offeredBytes - takenBytes >= maxBytes) {
       return false;
     }
-    long bytes = bytesOf(batch.entries());
     if (!queue.offer(batch)) {
       return false;
     }
-    offeredBytes += bytes;
+    offeredBytes += batch.entryBytes();
     return true;
   }
 
@@ -59,7 +56,7 @@ final class ApplyQueue {
     long taken = takenBytes;
     for (ApplyBatch batch; drained < limit && (batch = queue.poll()) != null; drained++) {
       apply.accept(batch);
-      taken += bytesOf(batch.entries());
+      taken += batch.entryBytes();
       takenBytes = taken;
     }
     return drained;
@@ -68,13 +65,5 @@ final class ApplyQueue {
   /** Entry bytes queued and not yet applied (approximate from another thread than the owner's). */
   long queuedBytes() {
     return offeredBytes - takenBytes;
-  }
-
-  private static long bytesOf(List<Entry> entries) {
-    long bytes = 0;
-    for (int i = 0, n = entries.size(); i < n; i++) {
-      bytes += entries.get(i).data().length;
-    }
-    return bytes;
   }
 }
