@@ -1,7 +1,6 @@
 package io.etch.internal.node;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +64,7 @@ final class CompletionBatch implements Runnable {
 
   /** Runs this batch on {@code executor} (here if it is shutting down with the node). */
   void submit(Executor executor) {
-    try {
-      executor.execute(this);
-    } catch (RejectedExecutionException e) {
-      run(); // the executor is shutting down with the node: complete here rather than lose them
-    }
+    CallbackTasks.submit(executor, this);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.etch.internal.node;
 
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Answers the linearizable reads of one confirmed round once the applier has applied its index: one
@@ -30,17 +29,13 @@ final class ConfirmedReads {
       for (PendingRead read : chunk) {
         pending.remove(read);
       }
-      Runnable answer =
+      CallbackTasks.submit(
+          callbacks,
           () -> {
             for (PendingRead read : chunk) {
               read.completeHere(read.read);
             }
-          };
-      try {
-        callbacks.execute(answer);
-      } catch (RejectedExecutionException e) {
-        answer.run();
-      }
+          });
     }
     return reads.size();
   }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -77,11 +76,7 @@ final class LocalReads {
 
   private void schedule() {
     if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-      try {
-        callbacks.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        drain(); // the executor is shutting down with the node: serve them here rather than lose
-      }
+      CallbackTasks.submit(callbacks, this::drain);
     }
   }
 

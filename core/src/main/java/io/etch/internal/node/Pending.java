@@ -3,7 +3,6 @@ package io.etch.internal.node;
 import io.etch.internal.metrics.NodeMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,14 +37,14 @@ abstract class Pending<R> {
   final void succeed(R result, Executor executor) {
     if (claim()) {
       metrics.requestDone(operation, startNs, false);
-      run(executor, () -> future.complete(result));
+      CallbackTasks.submit(executor, () -> future.complete(result));
     }
   }
 
   final void fail(RuntimeException error, Executor executor) {
     if (claim()) {
       metrics.requestDone(operation, startNs, true);
-      run(executor, () -> future.completeExceptionally(error));
+      CallbackTasks.submit(executor, () -> future.completeExceptionally(error));
     }
   }
 
@@ -88,15 +87,6 @@ abstract class Pending<R> {
       metrics.requestDone(operation, startNs, true);
       // typed EtchExceptions for operating errors; anything else is a bug, still reported
       future.completeExceptionally(e);
-    }
-  }
-
-  private void run(Executor executor, Runnable task) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      // the executor is shutting down with the node: complete here rather than lose the caller
-      task.run();
     }
   }
 }

@@ -2,7 +2,6 @@ package io.etch.internal.node;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +27,7 @@ final class SerialCallbacks {
 
   private void schedule() {
     if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
-      try {
-        executor.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        drain(); // the executor is shutting down with the node: run here rather than lose them
-      }
+      CallbackTasks.submit(executor, this::drain);
     }
   }
 
