@@ -202,13 +202,18 @@ public final class MappedFileSystem implements StorageFileSystem {
 
   @Override
   public StorageFile createGrowable(Path file) throws IOException {
-    return new ChannelStorageFile(
-        file,
+    FileChannel channel =
         FileChannel.open(
-            file,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE));
+            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (writePath != WritePath.DIRECT_DSYNC) {
+      return new ChannelStorageFile(file, channel);
+    }
+    try {
+      return DirectGrowableFile.create(file, channel, directRefusal, directChannels);
+    } catch (RuntimeException e) {
+      channel.close();
+      throw e;
+    }
   }
 
   @Override

@@ -192,7 +192,7 @@ final class MappedStorageFile implements StorageFile {
   }
 
   /** The file store's block size if {@code path} can be written in whole blocks, else 0. */
-  private static int directBlockBytes(Path path, long sizeBytes, DirectRefusal refusal) {
+  static int directBlockBytes(Path path, long sizeBytes, DirectRefusal refusal) {
     if (!refusal.allowed(path)) {
       return 0;
     }
@@ -219,7 +219,7 @@ final class MappedStorageFile implements StorageFile {
    * Opens {@code path} with O_DIRECT (and O_DSYNC if {@code dsync}), or returns null if the file
    * system refuses.
    */
-  private static FileChannel openDirect(
+  static FileChannel openDirect(
       Path path, boolean dsync, DirectRefusal refusal, DirectChannels directChannels) {
     try {
       return directChannels.open(path, dsync);

@@ -25,22 +25,35 @@ import java.nio.file.StandardOpenOption;
  *       with EINVAL (file systems that accept the flag and refuse the I/O);
  *   <li>{@link Mode#DSYNC_WRITE_FAILS_LATER}: everything works until the O_DSYNC channel of a file
  *       has written {@code failAfterWrites} times, then each of its writes fails with EIO: a device
- *       error after direct writes succeeded, which must be fatal, not a fallback.
+ *       error after direct writes succeeded, which must be fatal, not a fallback;
+ *   <li>{@link Mode#PLAIN_WRITE_FAILS_LATER}: the same for the channels opened without O_DSYNC (the
+ *       ones growable files write through);
+ *   <li>{@link Mode#WORKS}: nothing is refused; the channels only count and check writes.
  * </ul>
+ *
+ * <p>Every write is checked against what O_DIRECT demands: a block-aligned position, length and
+ * memory address ({@link #misalignedWrites} counts the ones that are not).
  */
 final class RefusingDirectChannels implements DirectChannels {
   enum Mode {
     OPEN_FAILS,
     OPEN_UNSUPPORTED,
     FIRST_WRITE_FAILS,
-    DSYNC_WRITE_FAILS_LATER
+    DSYNC_WRITE_FAILS_LATER,
+    PLAIN_WRITE_FAILS_LATER,
+    WORKS
   }
+
+  /** The alignment O_DIRECT demands of the writes (ext4's usual block size). */
+  static final int BLOCK_BYTES = 4096;
 
   private final Mode mode;
   private final int failAfterWrites;
   int opens;
   int successfulWrites;
   int failedWrites;
+  int misalignedWrites;
+  long bytesWritten;
 
   RefusingDirectChannels(Mode mode, int failAfterWrites) {
     this.mode = mode;
@@ -59,16 +72,32 @@ final class RefusingDirectChannels implements DirectChannels {
         dsync
             ? FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.DSYNC)
             : FileChannel.open(path, StandardOpenOption.WRITE);
-    int failFrom = mode == Mode.FIRST_WRITE_FAILS ? 0 : dsync ? failAfterWrites : Integer.MAX_VALUE;
+    int failFrom =
+        switch (mode) {
+          case FIRST_WRITE_FAILS -> 0;
+          case DSYNC_WRITE_FAILS_LATER -> dsync ? failAfterWrites : Integer.MAX_VALUE;
+          case PLAIN_WRITE_FAILS_LATER -> dsync ? Integer.MAX_VALUE : failAfterWrites;
+          default -> Integer.MAX_VALUE;
+        };
     return new Scripted(
         real, failFrom, mode == Mode.FIRST_WRITE_FAILS ? "Invalid argument" : "EIO");
   }
 
-  private synchronized void counted(boolean ok) {
+  private synchronized void counted(boolean ok, int bytes) {
     if (ok) {
       successfulWrites++;
+      bytesWritten += bytes;
     } else {
       failedWrites++;
+    }
+  }
+
+  private synchronized void checkAligned(ByteBuffer src, long position) {
+    long address = src.isDirect() ? org.agrona.BufferUtil.address(src) + src.position() : 1;
+    if (position % BLOCK_BYTES != 0
+        || src.remaining() % BLOCK_BYTES != 0
+        || address % BLOCK_BYTES != 0) {
+      misalignedWrites++;
     }
   }
 
@@ -87,12 +116,13 @@ final class RefusingDirectChannels implements DirectChannels {
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
+      checkAligned(src, position);
       if (writes++ >= failFrom) {
-        counted(false);
+        counted(false, 0);
         throw new IOException(error);
       }
       int n = real.write(src, position);
-      counted(true);
+      counted(true, n);
       return n;
     }
 
