@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -648,20 +647,33 @@ final class RaftOwner implements Agent, Inbound {
     }
   }
 
+  /**
+   * On a tick: forgets answered proposals, fails overdue ones and proposes again the ones waiting
+   * for this tick. One {@code removeIf} pass: between two ticks the list gathers every proposal of
+   * the interval (about 8,000 at 50 ms ticks in the 3-member put benchmark), and removing them one
+   * at a time through an iterator shifted the rest of the list each time, about a millisecond of
+   * the owner thread per tick.
+   */
   private void onTick(long nowNs) {
-    Iterator<PendingProposal> it = inflight.iterator();
     List<PendingProposal> due = new ArrayList<>();
-    while (it.hasNext()) {
-      PendingProposal p = it.next();
-      if (p.isDone()) {
-        it.remove();
-      } else if (nowNs - p.deadlineNs >= 0) {
-        it.remove();
-        pending.remove(p);
-        p.fail(new RequestTimeoutException(p.operation, requestTimeout), callbacks);
-      } else if (ticks >= p.proposeAtTick) {
-        due.add(p);
-      }
+    List<PendingProposal> overdue = new ArrayList<>();
+    inflight.removeIf(
+        p -> {
+          if (p.isDone()) {
+            return true;
+          }
+          if (nowNs - p.deadlineNs >= 0) {
+            overdue.add(p);
+            return true;
+          }
+          if (ticks >= p.proposeAtTick) {
+            due.add(p);
+          }
+          return false;
+        });
+    for (PendingProposal p : overdue) {
+      pending.remove(p);
+      p.fail(new RequestTimeoutException(p.operation, requestTimeout), callbacks);
     }
     for (PendingProposal p : due) {
       propose(p);
