@@ -77,6 +77,8 @@ final class DirectGrowableFile implements StorageFile {
   /** Whether staged bytes were appended since they were last written to the file. */
   private boolean unwritten;
 
+  private boolean closed;
+
   private DirectGrowableFile(
       Path path,
       FileChannel channel,
@@ -251,6 +253,10 @@ final class DirectGrowableFile implements StorageFile {
 
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return; // the staging memory is freed once
+    }
+    closed = true;
     try (FileChannel c = channel) {
       if (direct != null) {
         try (FileChannel d = direct) {

@@ -106,9 +106,11 @@ class DirectGrowableFileTest {
     MappedFileSystem fs = fs(new RefusingDirectChannels(Mode.WORKS, 0));
     Path path = dir.resolve("grow");
     byte[] b = bytes(random, 3 * DirectGrowableFile.STAGING_BYTES + 777);
-    try (StorageFile file = fs.createGrowable(path)) {
-      write(file, 0, b);
-    }
+    StorageFile file = fs.createGrowable(path);
+    write(file, 0, b);
+    file.close();
+    file.close(); // a second close is harmless (the staging memory is freed once)
+    assertThrows(IOException.class, () -> write(file, b.length, new byte[] {1}));
     assertArrayEquals(b, readAll(fs, path));
   }
 
