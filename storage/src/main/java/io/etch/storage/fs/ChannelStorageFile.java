@@ -44,18 +44,6 @@ final class ChannelStorageFile implements StorageFile {
   @Override
   public void read(long position, MutableDirectBuffer dst, int dstOffset, int lengthBytes)
       throws IOException {
-    read(channel, path, position, dst, dstOffset, lengthBytes);
-  }
-
-  /** Reads {@code lengthBytes} at {@code position} of {@code channel} (the file {@code path}). */
-  static void read(
-      FileChannel channel,
-      Path path,
-      long position,
-      MutableDirectBuffer dst,
-      int dstOffset,
-      int lengthBytes)
-      throws IOException {
     boolean backed = dst.byteBuffer() != null || dst.byteArray() != null;
     ByteBuffer view = backed ? view(dst, dstOffset, lengthBytes) : ByteBuffer.allocate(lengthBytes);
     long at = position;
@@ -72,8 +60,7 @@ final class ChannelStorageFile implements StorageFile {
     }
   }
 
-  /** A {@link ByteBuffer} over {@code lengthBytes} of {@code buffer} from {@code offset}. */
-  static ByteBuffer view(DirectBuffer buffer, int offset, int lengthBytes) {
+  private static ByteBuffer view(DirectBuffer buffer, int offset, int lengthBytes) {
     ByteBuffer bb = buffer.byteBuffer();
     if (bb != null) {
       ByteBuffer dup = bb.duplicate();

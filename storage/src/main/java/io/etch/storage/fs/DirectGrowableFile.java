@@ -56,7 +56,10 @@ final class DirectGrowableFile implements StorageFile {
   static final int STAGING_BYTES = 1 << 20;
 
   private final Path path;
-  private final FileChannel channel;
+
+  /** The ordinary descriptor: reads, the size, buffered writes and the fdatasync. */
+  private final ChannelStorageFile plain;
+
   private final MappedStorageFile.DirectRefusal refusal;
   private final int blockBytes;
   private final ByteBuffer allocated;
@@ -86,7 +89,7 @@ final class DirectGrowableFile implements StorageFile {
       int blockBytes,
       MappedStorageFile.DirectRefusal refusal) {
     this.path = path;
-    this.channel = channel;
+    this.plain = new ChannelStorageFile(path, channel);
     this.direct = direct;
     this.blockBytes = blockBytes;
     this.refusal = refusal;
@@ -125,14 +128,7 @@ final class DirectGrowableFile implements StorageFile {
 
   @Override
   public long sizeBytes() {
-    if (direct != null) {
-      return stagedFrom + staged;
-    }
-    try {
-      return channel.size();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the size of " + path, e);
-    }
+    return direct != null ? stagedFrom + staged : plain.sizeBytes();
   }
 
   @Override
@@ -143,11 +139,7 @@ final class DirectGrowableFile implements StorageFile {
       return;
     }
     writeBuffered();
-    ByteBuffer view = ChannelStorageFile.view(src, srcOffset, lengthBytes);
-    long at = position;
-    while (view.hasRemaining()) {
-      at += channel.write(view, at);
-    }
+    plain.write(position, src, srcOffset, lengthBytes);
   }
 
   private void append(DirectBuffer src, int srcOffset, int lengthBytes) throws IOException {
@@ -222,12 +214,7 @@ final class DirectGrowableFile implements StorageFile {
     if (!unwritten || staged == 0) {
       return;
     }
-    ByteBuffer bytes = staging.duplicate();
-    bytes.limit(staged).position(0);
-    long at = stagedFrom;
-    while (bytes.hasRemaining()) {
-      at += channel.write(bytes, at);
-    }
+    plain.write(stagedFrom, stagingView, 0, staged);
     unwritten = false;
   }
 
@@ -237,7 +224,7 @@ final class DirectGrowableFile implements StorageFile {
     if (direct != null && position + lengthBytes > stagedFrom) {
       writeBuffered();
     }
-    ChannelStorageFile.read(channel, path, position, dst, dstOffset, lengthBytes);
+    plain.read(position, dst, dstOffset, lengthBytes);
   }
 
   @Override
@@ -248,7 +235,7 @@ final class DirectGrowableFile implements StorageFile {
         writeStagedBuffered();
       }
     }
-    channel.force(false);
+    plain.sync();
   }
 
   @Override
@@ -257,7 +244,7 @@ final class DirectGrowableFile implements StorageFile {
       return; // the staging memory is freed once
     }
     closed = true;
-    try (FileChannel c = channel) {
+    try (ChannelStorageFile c = plain) {
       if (direct != null) {
         try (FileChannel d = direct) {
           direct = null;
