@@ -63,6 +63,11 @@ class DirectGrowableFileTest {
     }
   }
 
+  /** Direct channels that refuse nothing (but still check every write's alignment). */
+  private static MappedFileSystem workingFs() {
+    return fs(new RefusingDirectChannels(Mode.WORKS, 0));
+  }
+
   private static MappedFileSystem fs(RefusingDirectChannels channels) {
     return new MappedFileSystem(WritePath.DIRECT_DSYNC, Preallocation.ZERO_FILL, channels);
   }
@@ -103,7 +108,7 @@ class DirectGrowableFileTest {
   @Test
   void closeWithoutSyncLeavesTheWholeContentVisible(@TempDir Path dir) throws IOException {
     Random random = new Random(11);
-    MappedFileSystem fs = fs(new RefusingDirectChannels(Mode.WORKS, 0));
+    MappedFileSystem fs = workingFs();
     Path path = dir.resolve("grow");
     byte[] b = bytes(random, 3 * DirectGrowableFile.STAGING_BYTES + 777);
     StorageFile file = fs.createGrowable(path);
@@ -118,7 +123,7 @@ class DirectGrowableFileTest {
   void aRewriteInTheMiddleAndReadsOfStagedBytesAreServedExactly(@TempDir Path dir)
       throws IOException {
     Random random = new Random(12);
-    MappedFileSystem fs = fs(new RefusingDirectChannels(Mode.WORKS, 0));
+    MappedFileSystem fs = workingFs();
     Path path = dir.resolve("grow");
     byte[] expected = new byte[2 * DirectGrowableFile.STAGING_BYTES + 5_000];
     random.nextBytes(expected);
@@ -143,7 +148,7 @@ class DirectGrowableFileTest {
   void aRewriteBeforeTheEndTurnsTheFileBufferedAndLosesNothing(@TempDir Path dir)
       throws IOException {
     Random random = new Random(13);
-    MappedFileSystem fs = fs(new RefusingDirectChannels(Mode.WORKS, 0));
+    MappedFileSystem fs = workingFs();
     Path path = dir.resolve("grow");
     byte[] expected = bytes(random, DirectGrowableFile.STAGING_BYTES + 9_999);
     try (StorageFile file = fs.createGrowable(path)) {
