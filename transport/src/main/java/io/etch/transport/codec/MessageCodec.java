@@ -225,9 +225,17 @@ public final class MessageCodec {
     }
 
     private void need(int bytes, String what) {
+      need(bytes, what, "");
+    }
+
+    /**
+     * As {@link #need(int, String)} for the field {@code what + suffix}: the name is put together
+     * only for the error, not on every call (this runs for every entry of every append).
+     */
+    private void need(int bytes, String what, String suffix) {
       if (bytes > end - position) {
         throw new MalformedFrameException(
-            what + " needs " + bytes + " bytes, " + (end - position) + " left");
+            what + suffix + " needs " + bytes + " bytes, " + (end - position) + " left");
       }
     }
 
@@ -244,7 +252,7 @@ public final class MessageCodec {
     }
 
     int length(String what) {
-      need(4, what + " length");
+      need(4, what, " length");
       int n = in.getInt(position);
       position += 4;
       if (n < 0) {
@@ -255,7 +263,7 @@ public final class MessageCodec {
     }
 
     int count(String what, int minBytesEach) {
-      need(4, what + " count");
+      need(4, what, " count");
       int n = in.getInt(position);
       position += 4;
       if (n < 0 || (long) n * minBytesEach > end - position) {
