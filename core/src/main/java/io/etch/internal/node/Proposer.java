@@ -14,16 +14,20 @@ import java.util.function.Function;
  * Turns a request into a proposal: gives it a request id, encodes it (refusing what the decoder
  * would refuse), checks the encoded size against {@code maxRequestBytes}, and hands it to the node.
  * Any thread.
+ *
+ * <p>Each calling thread encodes with its own {@link RequestEncoder}, kept in {@link #encoders} for
+ * this proposer only: a fresh encoder per request allocated its buffer and grew it for the typical
+ * put, about a fifth of the bytes allocated per put in the 3-member put benchmark.
  */
 final class Proposer {
   private final NodeServices services;
-  private final RequestLimits limits;
   private final RequestIdGenerator ids;
+  private final ThreadLocal<RequestEncoder> encoders;
 
   Proposer(NodeServices services, RequestLimits limits, RequestIdGenerator ids) {
     this.services = services;
-    this.limits = limits;
     this.ids = ids;
+    this.encoders = ThreadLocal.withInitial(() -> new RequestEncoder(limits));
   }
 
   /**
@@ -37,7 +41,7 @@ final class Proposer {
       requestId = ids.next();
     }
     Request request = factory.apply(new RequestHeader(services.memberId(), requestId));
-    byte[] payload = new RequestEncoder(limits).encode(request);
+    byte[] payload = encoders.get().encode(request);
     if (payload.length > services.maxRequestBytes()) {
       throw new RequestTooLargeException(key, payload.length, services.maxRequestBytes());
     }
@@ -53,7 +57,6 @@ final class Proposer {
     synchronized (ids) {
       requestId = ids.next();
     }
-    return new RequestEncoder(limits)
-        .encode(factory.apply(new RequestHeader(services.memberId(), requestId)));
+    return encoders.get().encode(factory.apply(new RequestHeader(services.memberId(), requestId)));
   }
 }

@@ -24,13 +24,18 @@ import org.agrona.ExpandableArrayBuffer;
  * can always be decoded: a key or value too long gives {@link RequestTooLargeException}, too many
  * ops {@link TooManyTxnOpsException}, too deep a nesting {@link InvalidArgumentException}.
  *
- * <p>Not thread-safe: it reuses one growing buffer; use one encoder per thread.
+ * <p>Not thread-safe: it reuses one growing buffer; use one encoder per thread. After encoding a
+ * request larger than {@value #MAX_RETAINED_BYTES} bytes it lets that buffer go and starts the next
+ * request in a small one, so an encoder kept per thread holds at most that much between requests.
  */
 public final class RequestEncoder {
-  private static final int INITIAL_CAPACITY = 256;
+  private static final int INITIAL_CAPACITY = 512;
+
+  /** The largest buffer an encoder keeps for its next request. */
+  static final int MAX_RETAINED_BYTES = 64 * 1024;
 
   private final RequestLimits limits;
-  private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
+  private ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
   private final RequestHeaderFlyweight headerFlyweight = new RequestHeaderFlyweight();
   private int position;
 
@@ -74,6 +79,9 @@ public final class RequestEncoder {
     }
     byte[] out = new byte[position];
     buffer.getBytes(0, out);
+    if (buffer.capacity() > MAX_RETAINED_BYTES) {
+      buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
+    }
     return out;
   }
 

@@ -18,6 +18,7 @@ import io.etch.options.DeleteOption;
 import io.etch.options.GetOption;
 import io.etch.options.PutOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -280,5 +281,41 @@ class RequestCodecRoundTripTest {
                         new LeaseCheckpoint(1, 1),
                         new LeaseCheckpoint(2, 1),
                         new LeaseCheckpoint(3, 1)))));
+  }
+
+  /**
+   * The node keeps one encoder per proposing thread: refusals and large requests must not hurt it.
+   */
+  @Test
+  void oneEncoderKeepsWorkingAfterARefusalAndAfterALargeRequest() {
+    RequestLimits limits = new RequestLimits(16, 256 * 1024, 2, 2, 2);
+    RequestEncoder reused = new RequestEncoder(limits);
+    RequestDecoder limitedDecoder = new RequestDecoder(limits);
+    Request small =
+        new Request.Put(
+            HEADER, Op.put(ByteSequence.from("k"), ByteSequence.from("v"), PutOption.DEFAULT));
+    byte[] expected = encoder.encode(small);
+    assertThrows(
+        RequestTooLargeException.class,
+        () ->
+            reused.encode(
+                new Request.Put(
+                    HEADER,
+                    Op.put(
+                        ByteSequence.from("k"),
+                        ByteSequence.from(new byte[256 * 1024 + 1]),
+                        PutOption.DEFAULT))));
+    assertArrayEquals(expected, reused.encode(small));
+    byte[] bigValue = new byte[4 * RequestEncoder.MAX_RETAINED_BYTES];
+    Arrays.fill(bigValue, (byte) 7);
+    Request big =
+        new Request.Put(
+            HEADER,
+            Op.put(ByteSequence.from("big"), ByteSequence.from(bigValue), PutOption.DEFAULT));
+    byte[] bigPayload = reused.encode(big);
+    assertEquals(
+        RandomRequests.describe(big), RandomRequests.describe(limitedDecoder.decode(bigPayload)));
+    assertArrayEquals(expected, reused.encode(small));
+    assertArrayEquals(bigPayload, reused.encode(big));
   }
 }
