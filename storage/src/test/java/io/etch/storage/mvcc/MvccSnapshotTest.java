@@ -307,7 +307,14 @@ class MvccSnapshotTest {
       d.writeInt(newestFirst.size());
       for (int i = newestFirst.size() - 1; i >= 0; i--) {
         Version v = newestFirst.get(i);
-        writeVersion(d, v.modMain, v.modSub, v.createMain, v.version, v.lease, v.value);
+        writeVersion(
+            d,
+            v.modMain,
+            v.modSub,
+            v.createMain,
+            v.version,
+            v.lease,
+            v.isTombstone() ? null : v.exactValue());
       }
     }
     d.writeInt(MvccSnapshotDescriptor.END_MARKER);
