@@ -284,8 +284,7 @@ class MvccSnapshotTest {
   }
 
   /** The drawn layout encoded field by field, straight from the store's structures. */
-  private static byte[] referenceEncoding(MvccView view, long applied, byte[] extra)
-      throws IOException {
+  static byte[] referenceEncoding(MvccView view, long applied, byte[] extra) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(bytes);
     d.writeLong(MvccSnapshotDescriptor.MAGIC);
