@@ -3,8 +3,9 @@ package io.etch.storage.mvcc;
 import java.util.Arrays;
 
 /**
- * One version of a key, as etcd's {@code mvccpb.KeyValue}. Arrays are shared with the store, not
- * copied: treat them as read-only.
+ * One version of a key, as etcd's {@code mvccpb.KeyValue}. The key array, and the value array of a
+ * value too long for a value slab, are shared with the store, not copied: treat them as read-only.
+ * (Shorter values live packed in the store's slabs and are copied out into an array of their own.)
  *
  * @param key the key
  * @param value the value (empty for tombstones and keys-only reads)

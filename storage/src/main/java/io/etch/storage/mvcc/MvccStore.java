@@ -34,7 +34,9 @@ import java.util.List;
  * <p>{@link #compact(long)} raises the compacted revision at once (reads below it fail from then
  * on) and schedules the physical removal; {@link #compactStep(int)} performs it a bounded number of
  * keys at a time, so the caller interleaves it with writes and no call stalls for long. Memory is
- * freed as soon as no live view still references the old versions.
+ * freed as soon as no live view still references the old versions. The same pass moves the kept
+ * values out of the value slabs filled before the compaction started ({@link ValueSlabs}), so that
+ * a few long-lived keys cannot keep mostly dead slabs alive.
  *
  * <h2>Events</h2>
  *
