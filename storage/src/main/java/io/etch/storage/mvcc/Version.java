@@ -186,7 +186,12 @@ final class Version {
     if (isTombstone()) {
       return KeyValue.tombstone(key, modMain);
     }
-    return new KeyValue(
-        key, keysOnly ? KeyValue.EMPTY : exactValue(), createMain, modMain, version, lease);
+    if (keysOnly || valueSpan == OWN_ARRAY) {
+      byte[] value = keysOnly || valueArray.length == 0 ? KeyValue.EMPTY : valueArray;
+      return new KeyValue(key, value, createMain, modMain, version, lease);
+    }
+    // copied out of the slab only if the value is asked for
+    return KeyValue.inSlab(
+        key, valueArray, valueOffset(), valueLength(), createMain, modMain, version, lease);
   }
 }

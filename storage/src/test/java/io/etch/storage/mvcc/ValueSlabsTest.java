@@ -300,6 +300,30 @@ class ValueSlabsTest {
     }
   }
 
+  @Test
+  void keyValuesReadFromSlabsCopyTheirValueOutOnceWhenAskedFor() {
+    MvccStore store = MvccStore.create(MvccConfig.defaults());
+    byte[] k = b("k");
+    byte[] v1 = bytes(300, 1);
+    store.put(PutRequest.of(k, v1.clone()));
+    KeyValue kv = store.range(RangeRequest.get(k)).kvs().get(0);
+    byte[] value = kv.value();
+    assertSame(value, kv.value(), "one copy");
+    assertArrayEquals(v1, value);
+    KeyValue eager = new KeyValue(k, v1, kv.createRevision(), 1, 1, 0);
+    assertEquals(eager, kv);
+    assertEquals(kv, eager);
+    assertEquals(eager.hashCode(), kv.hashCode());
+    assertEquals(eager.toString(), kv.toString());
+    value[0]++; // a reader's copy: the store is unchanged
+    assertArrayEquals(v1, store.range(RangeRequest.get(k)).kvs().get(0).value());
+    WriteResult<PutResponse> w = store.put(new PutRequest(k, bytes(20, 2), 0, true, false, false));
+    assertArrayEquals(v1, w.response().prevKv().value());
+    assertArrayEquals(v1, w.events().get(0).prevKv().value());
+    assertEquals(1, w.events().get(0).prevKv().modRevision());
+    assertArrayEquals(bytes(20, 2), w.events().get(0).kv().value());
+  }
+
   private static int countVersions(Version head) {
     int n = 0;
     for (Version v = head; v != null; v = v.older) {
