@@ -21,9 +21,6 @@ final class Compaction {
   long removedBytes;
   long removedKeys;
 
-  /** Values moved into the current slab. */
-  long movedValues;
-
   private final ValueSlabs slabs;
   private final long moveBelowSerial;
 
@@ -105,7 +102,6 @@ final class Compaction {
       return movedTo.withValueOf(v.modMain, v.modSub, v.createMain, v.version, v.lease, older);
     }
     Version moved = slabs.moved(v, older);
-    movedValues++;
     movedFrom = v;
     movedTo = moved;
     return moved;

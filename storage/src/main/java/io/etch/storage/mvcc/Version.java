@@ -124,21 +124,6 @@ final class Version {
     return valueArray == null ? 0 : valueArray.length;
   }
 
-  /**
-   * The value as an exact array (empty for a tombstone): its own array, or a copy of its slab
-   * range.
-   */
-  byte[] exactValue() {
-    if (valueArray == null || valueLength() == 0) {
-      return KeyValue.EMPTY;
-    }
-    if (valueSpan == OWN_ARRAY) {
-      return valueArray;
-    }
-    int from = valueOffset();
-    return Arrays.copyOfRange(valueArray, from, from + valueLength());
-  }
-
   /** Unsigned lexicographic comparison of the value (empty for a tombstone) with {@code other}. */
   int compareValue(byte[] other) {
     if (valueArray == null) {

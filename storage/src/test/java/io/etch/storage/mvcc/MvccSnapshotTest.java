@@ -313,7 +313,7 @@ class MvccSnapshotTest {
             v.createMain,
             v.version,
             v.lease,
-            v.isTombstone() ? null : v.exactValue());
+            v.isTombstone() ? null : v.toKeyValue(c.key(), false).value());
       }
     }
     d.writeInt(MvccSnapshotDescriptor.END_MARKER);

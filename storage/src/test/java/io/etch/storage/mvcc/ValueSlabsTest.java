@@ -40,6 +40,11 @@ class ValueSlabsTest {
     return String.format("key/%05d", i).getBytes();
   }
 
+  /** The bytes of {@code v}'s value, wherever they are. */
+  private static byte[] valueOf(Version v) {
+    return Arrays.copyOfRange(v.valueArray, v.valueOffset(), v.valueOffset() + v.valueLength());
+  }
+
   private static Version small(ValueSlabs s, byte[] value) {
     return s.version(1, 0, 1, 1, 0, value, 0, value.length, null);
   }
@@ -59,7 +64,7 @@ class ValueSlabsTest {
       assertTrue(v.inSlab());
       assertSame(first, v.valueArray);
       assertEquals(SLAB_HEADER_BYTES + 1000 * i, v.valueOffset());
-      assertArrayEquals(bytes(1000, i), v.exactValue());
+      assertArrayEquals(bytes(1000, i), valueOf(v));
     }
     assertEquals(1, ValueSlabs.serialOf(first));
     Version next = versions.get(fitting);
@@ -67,7 +72,7 @@ class ValueSlabsTest {
     assertEquals(2, ValueSlabs.serialOf(next.valueArray));
     assertEquals(2, s.currentSerial());
     assertEquals(SLAB_HEADER_BYTES, next.valueOffset());
-    assertArrayEquals(bytes(1000, fitting), next.exactValue());
+    assertArrayEquals(bytes(1000, fitting), valueOf(next));
     // the tail the last value did not fit was left as it was
     for (int i = SLAB_HEADER_BYTES + 1000 * fitting; i < SLAB_BYTES; i++) {
       assertEquals(0, first[i], "tail byte " + i);
@@ -86,11 +91,11 @@ class ValueSlabsTest {
     assertEquals(1, s.currentSerial());
     assertEquals(SLAB_BYTES, s.fillBytes());
     assertEquals(SLAB_BYTES - rest, last.valueOffset());
-    assertArrayEquals(bytes(rest, 99), last.exactValue());
+    assertArrayEquals(bytes(rest, 99), valueOf(last));
     Version one = small(s, bytes(1, 5));
     assertEquals(2, ValueSlabs.serialOf(one.valueArray));
     assertEquals(SLAB_HEADER_BYTES, one.valueOffset());
-    assertArrayEquals(bytes(rest, 99), last.exactValue());
+    assertArrayEquals(bytes(rest, 99), valueOf(last));
   }
 
   @Test
@@ -108,7 +113,7 @@ class ValueSlabsTest {
     assertEquals(MAX_SLAB_VALUE_BYTES + 1, b.valueLength());
     assertFalse(empty.inSlab());
     assertEquals(0, empty.valueLength());
-    assertArrayEquals(new byte[0], empty.exactValue());
+    assertArrayEquals(new byte[0], valueOf(empty));
     assertSame(a.valueArray, c.valueArray);
     assertEquals(a.valueOffset() + MAX_SLAB_VALUE_BYTES, c.valueOffset(), "contiguous");
     // a long range of a larger array gets an exact array of its own
@@ -116,7 +121,7 @@ class ValueSlabsTest {
     Version part = s.version(1, 0, 1, 1, 0, big, 7, 2000, null);
     assertFalse(part.inSlab());
     assertEquals(2000, part.valueArray.length);
-    assertArrayEquals(Arrays.copyOfRange(big, 7, 2007), part.exactValue());
+    assertArrayEquals(Arrays.copyOfRange(big, 7, 2007), valueOf(part));
   }
 
   @Test
@@ -213,7 +218,7 @@ class ValueSlabsTest {
     Version moved = store.view().tree().get(key(1));
     assertTrue(ValueSlabs.serialOf(old.valueArray) < serial);
     assertNotSame(old.valueArray, moved.valueArray);
-    assertArrayEquals(old.exactValue(), moved.exactValue());
+    assertArrayEquals(valueOf(old), valueOf(moved));
     assertEquals(logical, store.view().hashKv(0));
   }
 
@@ -296,7 +301,7 @@ class ValueSlabsTest {
     for (Version v = after; v != null; v = v.older) {
       assertSame(after.valueArray, v.valueArray);
       assertEquals(after.valueOffset(), v.valueOffset(), "one copy for the shared range");
-      assertArrayEquals(bytes(300, 1), v.exactValue());
+      assertArrayEquals(bytes(300, 1), valueOf(v));
     }
   }
 
