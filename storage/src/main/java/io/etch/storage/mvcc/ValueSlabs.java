@@ -21,6 +21,16 @@ import java.util.Arrays;
  * old array needs no card marking either). A version then holds (slab, offset, length) instead of
  * its own array: one reference and one int, so it keeps its 64 bytes.
  *
+ * <p>Measured on a loop of 1.5 million puts of fresh 256-byte values into each of three stores
+ * (100,000 keys, history kept; ParallelGC, 6 GB heap with a 1 GB young generation): the time in
+ * young collections fell by about a fifth (1.8-2.1 s to 1.4-1.5 s; 120 ms to 80 ms per pause) and
+ * the loop's wall time by about 8%; {@code MvccMemoryFootprint} retains 342 instead of 357 bytes
+ * per key (one 256-byte version) and its full collections take about a third less time.
+ *
+ * <p>Reads copy a value out of its slab ({@link KeyValue#value()}), but only when the value is
+ * asked for: a put's event carries its previous version, and reading that (cold) value eagerly made
+ * puts a fifth slower.
+ *
  * <h2>Sizes</h2>
  *
  * <p>{@link #SLAB_BYTES} (64 KiB) holds 250 values of 256 bytes: one slab object per young
