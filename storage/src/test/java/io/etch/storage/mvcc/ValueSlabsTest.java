@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,9 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Values packed into slabs: allocation, reads, evacuation by compaction, snapshots and hashes. */
@@ -327,6 +331,49 @@ class ValueSlabsTest {
     assertArrayEquals(v1, w.events().get(0).prevKv().value());
     assertEquals(1, w.events().get(0).prevKv().modRevision());
     assertArrayEquals(bytes(20, 2), w.events().get(0).kv().value());
+  }
+
+  @Test
+  void readersOnOtherThreadsSeeWholeValuesWhileTheWriterFillsAndCompactsSlabs() throws Exception {
+    MvccStore store = MvccStore.create(MvccConfig.defaults());
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicLong reads = new AtomicLong();
+    AtomicReference<String> bad = new AtomicReference<>();
+    Runnable reader =
+        () -> {
+          while (!done.get() && bad.get() == null) {
+            MvccView view = store.view();
+            for (KeyValue kv : view.range(RangeRequest.range(ALL, ALL)).kvs()) {
+              // every value is a function of the revision that wrote it
+              if (!Arrays.equals(
+                  bytes(200 + (int) (kv.modRevision() % 800), (int) kv.modRevision()),
+                  kv.value())) {
+                bad.set("value of " + new String(kv.key()) + " at " + kv.modRevision());
+              }
+            }
+            reads.incrementAndGet();
+          }
+        };
+    Thread[] readers = {new Thread(reader), new Thread(reader)};
+    for (Thread t : readers) {
+      t.start();
+    }
+    try {
+      for (int i = 1; i <= 20_000; i++) {
+        store.put(PutRequest.of(key(i % 64), bytes(200 + i % 800, i)));
+        if (i % 2_000 == 0) {
+          store.compact(store.revision() - 100);
+        }
+        store.compactStep(8);
+      }
+    } finally {
+      done.set(true);
+      for (Thread t : readers) {
+        t.join();
+      }
+    }
+    assertNull(bad.get(), "a reader saw a wrong value");
+    assertTrue(reads.get() > 0);
   }
 
   private static int countVersions(Version head) {
