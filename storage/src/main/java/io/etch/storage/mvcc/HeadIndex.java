@@ -16,7 +16,8 @@ import java.util.Arrays;
  * superset of every older head <em>above the point where compaction cut it</em>: the writer only
  * ever (a) prepends versions with a main revision above every published view's revision, or (b)
  * during compaction at {@code c}, replaces a history by one that differs from it only below {@code
- * c} (or removes a key whose history ends in a tombstone below {@code c}). Hence, for a view at
+ * c} (or removes a key whose history ends in a tombstone below {@code c}; the versions above may be
+ * rebuilt with their value bytes moved to another slab, which reads the same). Hence, for a view at
  * revision {@code R} and a read at {@code at <= R}, walking the index's current head down to the
  * first version with {@code modMain <= at} yields exactly what the view's own tree yields, provided
  * {@code at >= floorRevision}, the highest revision a compaction has been started at. Reads below

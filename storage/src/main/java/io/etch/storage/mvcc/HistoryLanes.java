@@ -65,13 +65,18 @@ final class HistoryLanes {
           valueLengths[lane] = Arrays.copyOf(valueLengths[lane], n * 2);
         }
         histories[lane][n] = v;
-        byte[] value = v.value;
+        byte[] value = v.valueArray;
         if (value == null) {
           valueLengths[lane][n] = MvccSnapshotDescriptor.TOMBSTONE_LENGTH;
         } else {
-          valueLengths[lane][n] = value.length;
-          for (int i = 0; i < value.length; i += CACHE_LINE_BYTES) {
-            sum += value[i];
+          int from = v.valueOffset();
+          int length = v.valueLength();
+          valueLengths[lane][n] = length;
+          for (int i = 0; i < length; i += CACHE_LINE_BYTES) {
+            sum += value[from + i];
+          }
+          if (length > 0) {
+            sum += value[from + length - 1]; // a range in a slab need not start on a line
           }
         }
         counts[lane] = n + 1;

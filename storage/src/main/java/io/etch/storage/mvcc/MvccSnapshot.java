@@ -20,7 +20,9 @@ import org.agrona.MutableDirectBuffer;
  * cache misses overlap) and encodes each version with absolute stores into the {@link
  * MvccSnapshotEncoder}'s chunk (the checksum and the stream see whole chunks); restoring decodes
  * the same way from the {@link MvccSnapshotDecoder}'s chunk and allocates only what the restored
- * store keeps (the key, the value and the version node).
+ * store keeps (the key, the version node and, for a value too long for a slab, its array; shorter
+ * values are read straight into the restored store's {@link ValueSlabs}). The byte format knows
+ * nothing of slabs.
  *
  * <p><b>Validation.</b> Restoring validates the magic, format, lengths (against sanity bounds), key
  * order, revision order and the checksum; any violation is a {@link SnapshotCorruptException}.
@@ -31,7 +33,7 @@ final class MvccSnapshot {
   private MvccSnapshot() {}
 
   /** What a restore yields besides the store. */
-  record Contents(MvccView view, long appliedIndex, byte[] extra) {}
+  record Contents(MvccView view, ValueSlabs slabs, long appliedIndex, byte[] extra) {}
 
   static void write(MvccView view, OutputStream out, long appliedIndex, byte[] extra)
       throws IOException {
@@ -67,7 +69,7 @@ final class MvccSnapshot {
           b.putLong(at + LEASE_OFFSET, v.lease, BYTE_ORDER);
           b.putInt(at + VALUE_LENGTH_OFFSET, length, BYTE_ORDER);
           if (length != TOMBSTONE_LENGTH) {
-            e.putBytes(v.value);
+            e.putBytes(v.valueArray, v.valueOffset(), length);
           }
         }
       }
@@ -108,7 +110,9 @@ final class MvccSnapshot {
       throw new SnapshotCorruptException("negative key count " + keys);
     }
     PersistentBTree.Builder<Version> builder = new PersistentBTree.Builder<>();
-    Compaction compaction = new Compaction();
+    ValueSlabs slabs = new ValueSlabs();
+    // Every value read lands in a fresh slab: nothing to move out of older ones.
+    Compaction compaction = new Compaction(slabs, 0);
     int maxKeyBytes = config.maxKeyBytes();
     int maxValueBytes = config.maxValueBytes();
     long live = 0;
@@ -146,8 +150,9 @@ final class MvccSnapshot {
         if (tomb != (version == 0)) {
           throw new SnapshotCorruptException("tombstone flag mismatch at key #" + k);
         }
-        byte[] value = tomb ? null : readBytes(d, len, maxValueBytes, "value");
-        head = new Version(main, sub, create, version, lease, value, head);
+        head =
+            readVersion(
+                d, slabs, tomb, len, maxValueBytes, main, sub, create, version, lease, head);
       }
       Version compacted2 = compaction.compact(key, head, compacted);
       if (compacted2 == null) {
@@ -186,7 +191,40 @@ final class MvccSnapshot {
             live,
             versions,
             bytes);
-    return new Contents(view, applied, extra);
+    return new Contents(view, slabs, applied, extra);
+  }
+
+  /** A version whose value (unless a tombstone) is read into a slab, or its own array if long. */
+  private static Version readVersion(
+      MvccSnapshotDecoder d,
+      ValueSlabs slabs,
+      boolean tomb,
+      int len,
+      int maxValueBytes,
+      long main,
+      long sub,
+      long create,
+      long version,
+      long lease,
+      Version older)
+      throws IOException {
+    if (tomb) {
+      return new Version(main, sub, create, version, lease, null, older);
+    }
+    if (len < 0 || len > maxValueBytes) {
+      throw new SnapshotCorruptException(
+          "value length " + len + " outside [0, " + maxValueBytes + "]");
+    }
+    if (len == 0) {
+      return new Version(main, sub, create, version, lease, KeyValue.EMPTY, older);
+    }
+    if (len > ValueSlabs.MAX_SLAB_VALUE_BYTES) {
+      return new Version(main, sub, create, version, lease, d.takeBytes(len), older);
+    }
+    int at = slabs.reserve(len);
+    byte[] slab = slabs.slab();
+    d.takeInto(slab, at, len);
+    return new Version(main, sub, create, version, lease, slab, Version.slabSpan(at, len), older);
   }
 
   private static byte[] readBytes(MvccSnapshotDecoder d, int len, int limit, String what)

@@ -67,6 +67,14 @@ final class MvccSnapshotDecoder {
     return buffer.getLong(take(Long.BYTES), MvccSnapshotDescriptor.BYTE_ORDER);
   }
 
+  /**
+   * Takes the next {@code lengthBytes} (at most {@link #CHUNK_BYTES}) bytes into {@code dst} at
+   * {@code at} (a range reserved in a value slab).
+   */
+  void takeInto(byte[] dst, int at, int lengthBytes) throws IOException {
+    System.arraycopy(chunk, take(lengthBytes), dst, at, lengthBytes);
+  }
+
   /** Takes the next {@code lengthBytes} bytes into a new array. */
   byte[] takeBytes(int lengthBytes) throws IOException {
     byte[] bytes = new byte[lengthBytes];

@@ -62,19 +62,26 @@ final class MvccSnapshotEncoder {
 
   /** Appends {@code bytes}: copied into the chunk, or written as they are if longer than it. */
   void putBytes(byte[] bytes) throws IOException {
-    int n = bytes.length;
+    putBytes(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Appends {@code n} bytes of {@code bytes} from {@code from} (a value's range in a slab, or all
+   * of an array): copied into the chunk, or written as they are if longer than it.
+   */
+  void putBytes(byte[] bytes, int from, int n) throws IOException {
     if (n <= CHUNK_BYTES - used) {
-      System.arraycopy(bytes, 0, chunk, used, n);
+      System.arraycopy(bytes, from, chunk, used, n);
       used += n;
       return;
     }
     flush();
     if (n <= CHUNK_BYTES) {
-      System.arraycopy(bytes, 0, chunk, 0, n);
+      System.arraycopy(bytes, from, chunk, 0, n);
       used = n;
     } else {
-      crc.update(bytes, 0, n);
-      out.write(bytes, 0, n);
+      crc.update(bytes, from, n);
+      out.write(bytes, from, n);
     }
   }
 

@@ -34,7 +34,9 @@ import java.util.List;
  * <p>{@link #compact(long)} raises the compacted revision at once (reads below it fail from then
  * on) and schedules the physical removal; {@link #compactStep(int)} performs it a bounded number of
  * keys at a time, so the caller interleaves it with writes and no call stalls for long. Memory is
- * freed as soon as no live view still references the old versions.
+ * freed as soon as no live view still references the old versions. The same pass moves the kept
+ * values out of the value slabs filled before the compaction started ({@link ValueSlabs}), so that
+ * a few long-lived keys cannot keep mostly dead slabs alive.
  *
  * <h2>Events</h2>
  *
@@ -44,22 +46,29 @@ import java.util.List;
 public final class MvccStore {
   private final MvccConfig config;
   private final HeadBuffer heads = new HeadBuffer();
+  private final ValueSlabs slabs;
   private volatile MvccView current;
   private WriteBatch openBatch;
   private long compactionRevision;
   private byte[] compactionCursor;
   private boolean compactionPending;
 
-  private MvccStore(MvccConfig config, MvccView initial) {
+  /** Values in slabs older than this are moved by the pending compaction (see ValueSlabs). */
+  private long compactionSlabSerial;
+
+  private MvccStore(MvccConfig config, MvccView initial, ValueSlabs slabs) {
     this.config = config;
     this.current = initial;
+    this.slabs = slabs;
     this.compactionRevision = initial.compactedRevision();
   }
 
   /** An empty store at revision 0. */
   public static MvccStore create(MvccConfig config) {
     return new MvccStore(
-        config, new MvccView(PersistentBTree.empty(), new HeadIndex(), 0, 0, config, 0, 0, 0));
+        config,
+        new MvccView(PersistentBTree.empty(), new HeadIndex(), 0, 0, config, 0, 0, 0),
+        new ValueSlabs());
   }
 
   /**
@@ -70,7 +79,8 @@ public final class MvccStore {
    */
   public static RestoredStore restore(InputStream in, MvccConfig config) throws IOException {
     MvccSnapshot.Contents c = MvccSnapshot.read(in, config);
-    return new RestoredStore(new MvccStore(config, c.view()), c.appliedIndex(), c.extra());
+    return new RestoredStore(
+        new MvccStore(config, c.view(), c.slabs()), c.appliedIndex(), c.extra());
   }
 
   /** The configuration. */
@@ -159,6 +169,11 @@ public final class MvccStore {
     }
   }
 
+  /** The store's value slabs (writer thread only). */
+  ValueSlabs slabs() {
+    return slabs;
+  }
+
   private void requireNoBatch(String operation) {
     if (openBatch != null) {
       throw new IllegalStateException(
@@ -168,7 +183,7 @@ public final class MvccStore {
 
   private WriteTxn begin() {
     heads.truncate(0);
-    return WriteTxn.on(current, heads);
+    return WriteTxn.on(current, heads, slabs);
   }
 
   private <R> WriteResult<R> commit(WriteTxn w, R response) {
@@ -221,6 +236,7 @@ public final class MvccStore {
             v.retainedVersions(),
             v.approxBytes());
     compactionRevision = revision;
+    compactionSlabSerial = slabs.currentSerial();
     compactionCursor = null;
     compactionPending = true;
   }
@@ -245,7 +261,11 @@ public final class MvccStore {
     requireNoBatch("compactStep");
     MvccView v = current;
     PersistentBTree<Version> tree = v.tree();
-    Compaction c = new Compaction();
+    Compaction c = new Compaction(slabs, compactionSlabSerial);
+    // Rewritten histories go in under one edit: each node copied once per step, not once per key
+    // (with value evacuation a compaction rewrites nearly every key). The cursor walks the
+    // published tree, which the edit never changes.
+    PersistentBTree.Edit edit = new PersistentBTree.Edit();
     PersistentBTree.Cursor<Version> cursor = tree.ascending(compactionCursor);
     int processed = 0;
     byte[] resume = null;
@@ -261,7 +281,7 @@ public final class MvccStore {
         tree = tree.remove(key);
         v.heads().remove(key);
       } else if (after != head) {
-        tree = tree.put(key, after);
+        tree = tree.put(key, after, edit);
         v.heads().put(key, after);
       }
       processed++;

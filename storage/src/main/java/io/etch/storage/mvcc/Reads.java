@@ -177,7 +177,7 @@ final class Reads {
             return true;
           }
           any[0] = true;
-          if (!holds(c, v.value, v.version, v.createMain, v.modMain, v.lease)) {
+          if (!holds(c, v, v.version, v.createMain, v.modMain, v.lease)) {
             ok[0] = false;
             return false;
           }
@@ -189,14 +189,21 @@ final class Reads {
     if (c.target() == CompareTarget.VALUE) {
       return false;
     }
-    return holds(c, KeyValue.EMPTY, 0, 0, 0, 0);
+    return holds(c, null, 0, 0, 0, 0);
   }
 
+  /**
+   * Whether {@code c} holds for a version with these fields and the value of {@code v} (null:
+   * empty).
+   */
   private static boolean holds(
-      Compare c, byte[] value, long version, long create, long mod, long lease) {
+      Compare c, Version v, long version, long create, long mod, long lease) {
     int r =
         switch (c.target()) {
-          case VALUE -> Arrays.compareUnsigned(value, c.value());
+          case VALUE ->
+              v == null
+                  ? Arrays.compareUnsigned(KeyValue.EMPTY, c.value())
+                  : v.compareValue(c.value());
           case VERSION -> Long.compare(version, c.number());
           case CREATE -> Long.compare(create, c.number());
           case MOD -> Long.compare(mod, c.number());
@@ -340,10 +347,10 @@ final class Reads {
             .putLong(v.version)
             .putLong(v.lease)
             .put((byte) (v.isTombstone() ? 1 : 0))
-            .putInt(v.value == null ? 0 : v.value.length);
+            .putInt(v.valueLength());
         crc.update(scratch.flip());
-        if (v.value != null) {
-          crc.update(v.value);
+        if (v.valueArray != null) {
+          crc.update(v.valueArray, v.valueOffset(), v.valueLength());
         }
       }
     }

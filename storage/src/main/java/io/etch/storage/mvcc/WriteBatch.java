@@ -160,7 +160,8 @@ public final class WriteBatch {
               approxBytes,
               config,
               edit,
-              heads);
+              heads,
+              store.slabs());
       return txn;
     }
     return txn.restart(tree, revision, liveKeys, versions, approxBytes);

@@ -22,6 +22,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
   private long base;
   private final PersistentBTree.Edit edit;
   private final HeadBuffer heads;
+  private final ValueSlabs slabs;
   private PersistentBTree<Version> tree;
   private long nextSub;
   private long liveKeys;
@@ -43,6 +44,7 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
    *
    * @param edit the batch's edit (nodes it created change in place), or null to copy every path
    * @param heads where the new heads go, in write order (published by the caller)
+   * @param slabs the store's value slabs, which new values are copied into
    */
   WriteTxn(
       PersistentBTree<Version> tree,
@@ -53,7 +55,8 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
       long approxBytes,
       MvccConfig config,
       PersistentBTree.Edit edit,
-      HeadBuffer heads) {
+      HeadBuffer heads,
+      ValueSlabs slabs) {
     this.startTree = tree;
     this.tree = tree;
     this.base = base;
@@ -64,10 +67,11 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
     this.config = config;
     this.edit = edit;
     this.heads = heads;
+    this.slabs = slabs;
   }
 
   /** A transaction on top of a committed view, copying every path. */
-  static WriteTxn on(MvccView start, HeadBuffer heads) {
+  static WriteTxn on(MvccView start, HeadBuffer heads, ValueSlabs slabs) {
     return new WriteTxn(
         start.tree(),
         start.revision(),
@@ -77,7 +81,8 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
         start.approxBytes(),
         start.config(),
         null,
-        heads);
+        heads,
+        slabs);
   }
 
   /**
@@ -233,7 +238,13 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
     versions++;
     approxBytes += v.sizeBytes();
     KeyValue prev = cur == null ? null : cur.toKeyValue(key, false);
-    events.add(new Event(EventType.PUT, v.toKeyValue(key, false), prev, v.revision()));
+    // The event carries the request's own value array (the bytes just copied into the slab), not
+    // a second copy out of the slab.
+    KeyValue written =
+        r.ignoreValue()
+            ? v.toKeyValue(key, false)
+            : new KeyValue(key, r.value(), v.createMain, v.modMain, v.version, v.lease);
+    events.add(new Event(EventType.PUT, written, prev, v.revision()));
     return new PutResponse(main, r.prevKv() ? prev : null);
   }
 
@@ -248,15 +259,15 @@ final class WriteTxn implements RequestOp.Visitor<ResponseOp>, Function<Version,
     }
     putPrevious = cur;
     putNewHead = head == null;
+    long create = cur == null ? main : cur.createMain;
+    long version = cur == null ? 1 : cur.version + 1;
+    long lease = r.ignoreLease() ? cur.lease : r.lease();
+    // ignoreValue shares the current value's bytes (never written again), so it copies nothing.
     putVersion =
-        new Version(
-            main,
-            nextSub,
-            cur == null ? main : cur.createMain,
-            cur == null ? 1 : cur.version + 1,
-            r.ignoreLease() ? cur.lease : r.lease(),
-            r.ignoreValue() ? cur.value : r.value(),
-            head);
+        r.ignoreValue()
+            ? cur.withValueOf(main, nextSub, create, version, lease, head)
+            : slabs.version(
+                main, nextSub, create, version, lease, r.value(), 0, r.value().length, head);
     return putVersion;
   }
 

@@ -49,7 +49,16 @@ class MvccModelTest {
     {(byte) 0xff, (byte) 0xff},
     {0, 1}
   };
-  private static final byte[][] VALUES = {b(""), b("x"), b("y"), b("zz"), {(byte) 0x90, 1}};
+  // the longest value packed into a value slab, and the shortest that keeps an array of its own
+  private static final byte[][] VALUES = {
+    b(""),
+    b("x"),
+    b("y"),
+    b("zz"),
+    {(byte) 0x90, 1},
+    filled(ValueSlabs.MAX_SLAB_VALUE_BYTES, 'p'),
+    filled(ValueSlabs.MAX_SLAB_VALUE_BYTES + 1, 'q')
+  };
   private static final int MAX_PINNED_VIEWS = 4;
   private static final int KEYS_CHECKED_PER_STEP = 3;
   private static final MvccConfig CONFIG = MvccConfig.builder().maxTxnOps(16).build();
@@ -67,6 +76,13 @@ class MvccModelTest {
 
   /** A view kept across later steps and what it returned at some revisions when it was taken. */
   private record PinnedView(MvccView view, long[] revisions, KeyValue[][] expected) {}
+
+  private static byte[] filled(int length, char c) {
+    byte[] v = new byte[length];
+    Arrays.fill(v, (byte) c);
+    v[length - 1] = (byte) length;
+    return v;
+  }
 
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

@@ -284,8 +284,7 @@ class MvccSnapshotTest {
   }
 
   /** The drawn layout encoded field by field, straight from the store's structures. */
-  private static byte[] referenceEncoding(MvccView view, long applied, byte[] extra)
-      throws IOException {
+  static byte[] referenceEncoding(MvccView view, long applied, byte[] extra) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream d = new DataOutputStream(bytes);
     d.writeLong(MvccSnapshotDescriptor.MAGIC);
@@ -307,7 +306,14 @@ class MvccSnapshotTest {
       d.writeInt(newestFirst.size());
       for (int i = newestFirst.size() - 1; i >= 0; i--) {
         Version v = newestFirst.get(i);
-        writeVersion(d, v.modMain, v.modSub, v.createMain, v.version, v.lease, v.value);
+        writeVersion(
+            d,
+            v.modMain,
+            v.modSub,
+            v.createMain,
+            v.version,
+            v.lease,
+            v.isTombstone() ? null : v.toKeyValue(c.key(), false).value());
       }
     }
     d.writeInt(MvccSnapshotDescriptor.END_MARKER);
